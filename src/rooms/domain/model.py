@@ -94,9 +94,7 @@ class Room:
     def create(cls, draft: RoomDraft, *, room_id: uuid.UUID | None = None) -> Room:
         now = utc_now()
         values = {name: getattr(draft, name) for name in EDITABLE_FIELDS}
-        return cls(
-            id=room_id or uuid.uuid4(), version=1, created_at=now, updated_at=now, **values
-        )
+        return cls(id=room_id or uuid.uuid4(), version=1, created_at=now, updated_at=now, **values)
 
     @property
     def etag(self) -> str:

@@ -1,0 +1,108 @@
+"""The application factory: connexion routes the contract to handlers that the injector fills."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from connexion import FlaskApp
+from connexion.exceptions import ProblemException
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from flask_injector import FlaskInjector
+from injector import Injector
+from starlette.exceptions import HTTPException
+
+from rooms.bootstrap import OpenApiSpec, bootstrap
+from rooms.config import Settings
+from rooms.contract_files import openapi_path
+from rooms.domain.errors import RoomError
+from rooms.entrypoints import probe_handlers, room_handlers
+from rooms.entrypoints.api_keys import api_key_handler_factory
+from rooms.entrypoints.problems import (
+    connexion_problem_response,
+    domain_error_response,
+    http_exception_response,
+)
+from rooms.entrypoints.request_middleware import RequestMiddleware
+from rooms.entrypoints.request_validation import validator_map
+
+HANDLER_MODULES: tuple[ModuleType, ...] = (room_handlers, probe_handlers)
+
+
+def _snake_case(operation_id: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
+
+
+class InjectingResolver(Resolver):  # type: ignore[misc]
+    """Finds `createRoom` as `create_room` in the handler modules and calls it through the injector.
+
+    FlaskInjector only wraps the Flask views that exist when it starts; connexion 3 adds its
+    views later and calls operation functions itself, so injection happens here instead.
+    """
+
+    def __init__(
+        self, injector: Injector, modules: tuple[ModuleType, ...] = HANDLER_MODULES
+    ) -> None:
+        self._injector = injector
+        self._modules = modules
+        super().__init__(function_resolver=self._find)
+
+    def _find(self, operation_id: str) -> Callable[..., Any]:
+        name = _snake_case(operation_id)
+        for module in self._modules:
+            function = getattr(module, name, None)
+            if callable(function):
+                return self._injected(function)
+        raise ImportError(f"no handler {name!r} for operationId {operation_id!r}")
+
+    def _injected(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        injector = self._injector
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return injector.call_with_injection(function, args=args, kwargs=kwargs)
+
+        # connexion reads the signature to decide which request values to pass.
+        call.__wrapped__ = function  # type: ignore[attr-defined]
+        call.__name__ = function.__name__
+        call.__doc__ = function.__doc__
+        return call
+
+
+class RoomsApp:
+    """The ASGI application `rooms serve` runs, with handles on its parts for tests."""
+
+    def __init__(self, settings: Settings, injector: Injector) -> None:
+        self.settings = settings
+        self.injector = injector
+        self.connexion_app = FlaskApp(
+            __name__,
+            specification_dir=str(openapi_path().parent),
+            resolver=InjectingResolver(injector),
+            validator_map=validator_map,
+            security_map={"apiKey": api_key_handler_factory(settings.api_keys)},
+            pythonic_params=True,
+        )
+        self.connexion_app.add_api(
+            injector.get(OpenApiSpec),  # the parsed spec: read once, shared with validators
+            validate_responses=settings.validate_responses,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+        )
+        self.connexion_app.add_error_handler(ProblemException, connexion_problem_response)
+        self.connexion_app.add_error_handler(HTTPException, http_exception_response)
+        self.flask_app = self.connexion_app.app
+        self.flask_app.register_error_handler(RoomError, domain_error_response)
+        FlaskInjector(app=self.flask_app, injector=injector)
+        self._asgi = RequestMiddleware(self.connexion_app, max_body_bytes=settings.max_body_bytes)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._asgi(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, injector: Injector | None = None) -> RoomsApp:
+    settings = settings or Settings.from_env()
+    logging.getLogger("rooms").setLevel(settings.log_level)
+    return RoomsApp(settings, injector or bootstrap(settings))

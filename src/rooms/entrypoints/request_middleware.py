@@ -1,0 +1,140 @@
+"""The outermost ASGI layer: request ids, the body size limit and one log line per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rooms.entrypoints.problems import PROBLEM_JSON, current_request_id, problem, problem_bytes
+
+access_log = logging.getLogger("rooms.access")
+
+REQUEST_ID_HEADER = b"x-request-id"
+# A client's id is echoed only if it is a plain token; anything else is replaced, never logged raw.
+_SAFE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        started = time.perf_counter()
+        headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+        request_id = _request_id(headers)
+        token = current_request_id.set(request_id.decode())
+        # Downstream (the Flask thread included) reads the id from the headers.
+        headers = [(k, v) for k, v in headers if k != REQUEST_ID_HEADER]
+        headers.append((REQUEST_ID_HEADER, request_id))
+        scope = {**scope, "headers": headers}
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)],
+                }
+            await send(message)
+
+        try:
+            if scope["method"] in _BODY_METHODS:
+                try:
+                    receive = await self._buffered(scope, receive)
+                except _BodyTooLarge:
+                    await self._too_large(send_with_id)
+                    return
+            await self.app(scope, receive, send_with_id)
+        finally:
+            current_request_id.reset(token)
+            access_log.info(
+                json.dumps(
+                    {
+                        "event": "request",
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                        "request_id": request_id.decode(),
+                    }
+                )
+            )
+
+    async def _buffered(self, scope: Scope, receive: Receive) -> Receive:
+        """Read the whole body (bounded), so that no layer below reads an oversized one."""
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise _BodyTooLarge
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                # The client went away; let the app see the disconnect.
+                pending: list[Message] = [message]
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        else:
+            pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replay() -> Message:
+            return pending.pop(0) if pending else await receive()
+
+        return replay
+
+    async def _too_large(self, send: Send) -> None:
+        body = problem_bytes(
+            problem(
+                413,
+                f"The body exceeds {self.max_body_bytes} bytes.",
+                title="Payload too large",
+                type_="https://rooms.example/problems/payload-too-large",
+            )
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
+    for name, value in headers:
+        if name == REQUEST_ID_HEADER and _SAFE_REQUEST_ID.match(value):
+            return value
+    return uuid.uuid4().hex.encode()
+
+
+def asgi_app_with_middleware(app: Any, *, max_body_bytes: int) -> RequestMiddleware:
+    return RequestMiddleware(app, max_body_bytes=max_body_bytes)
