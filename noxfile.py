@@ -1,0 +1,130 @@
+"""The menu: `nox -l` lists what a developer (and CI) can run; bare `nox` runs the default set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+
+nox.options.sessions = ["lint", "typecheck", "tests", "contract", "property", "mock", "pact", "compat"]
+# Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_missing_interpreters = True
+
+PYTHON = "3.11"
+PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
+
+
+def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
+    args = ["-e", "."]
+    for group in groups:
+        args += ["--group", group]
+    if mock:
+        args += ["-e", "./mocks"]
+    session.install(*args)
+
+
+def _run_pytest(
+    session: nox.Session,
+    *default_targets: str,
+    markers: str | None = None,
+    env: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+) -> None:
+    reports = ROOT / "reports"
+    reports.mkdir(exist_ok=True)
+    args = ["pytest", f"--junitxml={reports / (session.name + '.xml')}", *extra]
+    if markers:
+        args += ["-m", markers]
+    session.run(*args, *(session.posargs or default_targets), env=env or {})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("--group", "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over src/rooms."""
+    _install(session, "typing", "tests")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Unit and integration tests, on SQLite and PostgreSQL, with RabbitMQ."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/unit", "tests/integration")
+
+
+@nox.session(python=PYTHON)
+def contract(session: nox.Session) -> None:
+    """The contract suite generated from contracts/openapi.yaml (`-- --base-url URL` for any server)."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/contract")
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """The contract suite for far longer, with a random seed it prints."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/contract", env={"ROOMS_CONTRACT_PROFILE": "fuzz"})
+
+
+@nox.session(python=PYTHON)
+def property(session: nox.Session) -> None:
+    """Avro event contracts checked with Hypothesis (`-- --hypothesis-profile=long`)."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/property")
+
+
+@nox.session(python=PYTHON)
+def mock(session: nox.Session) -> None:
+    """The mock server's own tests, and the contract suite run against it."""
+    _install(session, "tests", mock=True)
+    _run_pytest(session, "mocks/tests")
+
+
+@nox.session(name="mock-serve", python=PYTHON)
+def mock_serve(session: nox.Session) -> None:
+    """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""
+    session.install("-e", "./mocks")
+    session.run("rooms-mock", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def pact(session: nox.Session) -> None:
+    """Consumer pact tests, the pacts-vs-spec cross-check and provider verification."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/pact", env=PACT_ENV)
+
+
+@nox.session(python=PYTHON)
+def compat(session: nox.Session) -> None:
+    """Breaking-change guard: the contracts against main's merge base (or `-- REF`)."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/unit/compat")
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Run the service on the embedded SQLite database (`-- --port 8000`)."""
+    _install(session)
+    session.run("rooms", "serve", *session.posargs, env={"ROOMS_API_KEYS": os.environ.get("ROOMS_API_KEYS", "")})
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: the service against plain Flask, the relay against raw pika, the mock against Prism."""
+    _install(session, "bench", mock=True)
+    targets = session.posargs or [str(p) for p in sorted((ROOT / "bench").glob("*.py"))]
+    for target in targets:
+        session.run("python", target)
