@@ -14,6 +14,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from flask_injector import FlaskInjector
 from injector import Injector
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from rooms.bootstrap import OpenApiSpec, bootstrap
@@ -78,6 +79,8 @@ class RoomsApp:
     def __init__(self, settings: Settings, injector: Injector) -> None:
         self.settings = settings
         self.injector = injector
+        # Build the engine (and migrate) now, not on the first request.
+        injector.get(Engine)
         self.connexion_app = FlaskApp(
             __name__,
             specification_dir=str(openapi_path().parent),
