@@ -22,7 +22,9 @@ from tests.fakes import RecordingEventEncoder
 API_KEY = "test-api-key-1"
 WRITE_HEADERS = {"X-API-Key": API_KEY}
 
-POSTGRES_URL = os.environ.get("ROOMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "ROOMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 AMQP_URL = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 
@@ -33,7 +35,9 @@ def _in_ci() -> bool:
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -114,9 +118,11 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def app(sqlite_url: str, encoder: EventEncoder) -> RoomsApp:
+def app(sqlite_url: str, encoder: EventEncoder) -> Iterator[RoomsApp]:
     settings = make_settings(sqlite_url)
-    return create_app(settings, injector=bootstrap(settings, encoder=encoder))
+    app = create_app(settings, injector=bootstrap(settings, encoder=encoder))
+    yield app
+    app.close()
 
 
 @pytest.fixture

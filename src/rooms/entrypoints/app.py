@@ -104,6 +104,10 @@ class RoomsApp:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._asgi(scope, receive, send)
 
+    def close(self) -> None:
+        """Release the database connections (tests and embedding servers call this)."""
+        self.injector.get(Engine).dispose()
+
 
 def create_app(settings: Settings | None = None, *, injector: Injector | None = None) -> RoomsApp:
     settings = settings or Settings.from_env()

@@ -1,0 +1,43 @@
+"""Settings: sane defaults, and a message naming the variable when one is bad."""
+
+from __future__ import annotations
+
+import pytest
+
+from rooms.config import ConfigError, Settings
+
+
+def test_defaults_are_the_embedded_database_without_a_broker() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.amqp_url is None
+    assert settings.auto_migrate is True
+    assert settings.api_keys == ()
+
+
+def test_postgres_urls_get_the_psycopg_driver_and_no_auto_migration() -> None:
+    settings = Settings.from_env({"ROOMS_DATABASE_URL": "postgresql://u@h:5432/db"})
+    assert settings.database_url == "postgresql+psycopg://u@h:5432/db"
+    assert settings.auto_migrate is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ROOMS_DATABASE_URL", "mysql://x"),
+        ("ROOMS_AMQP_URL", "http://broker"),
+        ("ROOMS_MAX_BODY_BYTES", "lots"),
+        ("ROOMS_MAX_BODY_BYTES", "10"),
+        ("ROOMS_VALIDATE_RESPONSES", "maybe"),
+        ("ROOMS_API_KEYS", "short"),
+        ("ROOMS_LOG_LEVEL", "chatty"),
+    ],
+)
+def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_env({variable: value})
+
+
+def test_api_keys_are_split_and_trimmed() -> None:
+    settings = Settings.from_env({"ROOMS_API_KEYS": " first-key-1 , second-key-2,"})
+    assert settings.api_keys == ("first-key-1", "second-key-2")
