@@ -9,7 +9,16 @@ import nox
 
 ROOT = Path(__file__).parent
 
-nox.options.sessions = ["lint", "typecheck", "tests", "contract", "property", "mock", "pact", "compat"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "tests",
+    "contract",
+    "property",
+    "mock",
+    "pact",
+    "compat",
+]
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -67,7 +76,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def contract(session: nox.Session) -> None:
-    """The contract suite generated from contracts/openapi.yaml (`-- --base-url URL` for any server)."""
+    """The contract suite generated from the spec (`-- --base-url URL` for any server)."""
     _install(session, "tests")
     _run_pytest(session, "tests/contract")
 
@@ -118,12 +127,17 @@ def compat(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Run the service on the embedded SQLite database (`-- --port 8000`)."""
     _install(session)
-    session.run("rooms", "serve", *session.posargs, env={"ROOMS_API_KEYS": os.environ.get("ROOMS_API_KEYS", "")})
+    session.run(
+        "rooms",
+        "serve",
+        *session.posargs,
+        env={"ROOMS_API_KEYS": os.environ.get("ROOMS_API_KEYS", "")},
+    )
 
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: the service against plain Flask, the relay against raw pika, the mock against Prism."""
+    """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism."""
     _install(session, "bench", mock=True)
     targets = session.posargs or [str(p) for p in sorted((ROOT / "bench").glob("*.py"))]
     for target in targets:

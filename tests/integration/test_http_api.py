@@ -29,7 +29,8 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert response.headers["content-type"] == "application/problem+json"
     body = dict(response.json())
     assert body["status"] == status
-    assert body["title"] and body["type"]
+    assert body["title"]
+    assert body["type"]
     return body
 
 
@@ -57,7 +58,8 @@ class TestCreate:
             del body[optional]
         room = api.post("/rooms", json=body, headers=WRITE_HEADERS).json()
         assert (room["description"], room["images"], room["is_visible"]) == ("", [], True)
-        assert "coordinates" not in room and "monthly_price" not in room
+        assert "coordinates" not in room
+        assert "monthly_price" not in room
 
     def test_a_second_room_with_the_same_url_gets_409(
         self, api: TestClient, db_app: RoomsApp
@@ -134,7 +136,8 @@ class TestRead:
             assert (link is None) == ("next" not in page)
             url = link.split(">")[0].lstrip("<") if link else None
             pages += 1
-        assert sorted(seen) == sorted(created) and len(seen) == len(created)
+        assert sorted(seen) == sorted(created)
+        assert len(seen) == len(created)
         assert pages == 3
 
     def test_bad_query_parameters_get_400_with_each_violation(self, api: TestClient) -> None:
@@ -219,7 +222,8 @@ class TestDelete:
     ) -> None:
         room = create(api)
         response = api.delete(f"/rooms/{room['id']}", headers=WRITE_HEADERS)
-        assert response.status_code == 204 and response.content == b""
+        assert response.status_code == 204
+        assert response.content == b""
         assert_problem(api.get(f"/rooms/{room['id']}"), 404)
         assert_problem(api.delete(f"/rooms/{room['id']}", headers=WRITE_HEADERS), 404)
         assert outbox_types(db_app) == ["RoomCreated", "RoomDeleted"]
@@ -241,7 +245,8 @@ class TestOperations:
         spec = api.get("/openapi.json").json()
         assert "/rooms/{roomId}" in spec["paths"]
         ui = api.get("/ui/")
-        assert ui.status_code == 200 and "swagger" in ui.text.lower()
+        assert ui.status_code == 200
+        assert "swagger" in ui.text.lower()
 
     def test_unknown_paths_and_methods_are_problems(self, api: TestClient) -> None:
         assert_problem(api.get("/nowhere"), 404)
@@ -253,6 +258,7 @@ class TestOperations:
             == "abc-123"
         )
         made_up = api.get("/health", headers={"X-Request-ID": "bad id\x7f"}).headers["x-request-id"]
-        assert made_up != "bad id\x7f" and len(made_up) == 32
+        assert made_up != "bad id\x7f"
+        assert len(made_up) == 32
         problem = assert_problem(api.get("/nowhere", headers={"X-Request-ID": "req-9"}), 404)
         assert problem["request_id"] == "req-9"

@@ -1,0 +1,163 @@
+"""Shared benchmark plumbing: a server in a subprocess, wrk as the load generator, a table."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+
+def ensure_wrk() -> None:
+    """wrk (from Debian) drives the load: a C load generator is never the bottleneck."""
+    if shutil.which("wrk"):
+        return
+    print("bench: installing wrk from Debian's packages", file=sys.stderr)
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerProcess:
+    """`uvicorn --factory TARGET` on a free port, one worker, until the `with` ends."""
+
+    def __init__(
+        self, factory: str, *, env: dict[str, str], cwd: Path, interface: str = "asgi3"
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            factory,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--interface",
+            interface,
+        ]
+        self._env = {**env, "PYTHONPATH": f"{cwd}{os.pathsep}{env.get('PYTHONPATH', '')}"}
+        self._cwd = cwd
+        self._process: subprocess.Popen[bytes] | None = None
+        self.started_in: float = 0.0
+
+    def __enter__(self) -> Self:
+        started = time.perf_counter()
+        self._process = subprocess.Popen(self._command, env=self._env, cwd=self._cwd)
+        deadline = started + 30
+        while time.perf_counter() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    self.started_in = time.perf_counter() - started
+                    return self
+            except OSError:
+                if self._process.poll() is not None:
+                    raise RuntimeError(f"server exited: {self._command}") from None
+                time.sleep(0.02)
+        raise RuntimeError(f"server did not start: {self._command}")
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._process is not None
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Result:
+    server: str
+    request: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_LUA_POST = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.gsub(wrk.body, "/r/", "/r/" .. wrk.thread_id .. "-" .. counter .. "-")
+  return wrk.format("POST", nil, nil, body)
+end
+setup = function(thread)
+  thread:set("thread_id", tostring(math.random(1, 1000000000)))
+end
+"""
+
+
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        return float("nan")
+    value, unit = float(match[1]), match[2]
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(
+    server: str,
+    request: str,
+    url: str,
+    seconds: int,
+    *,
+    post_body: str | None = None,
+    api_key: str | None = None,
+    connections: int = 16,
+) -> Result:
+    # One wrk thread: on two cores the server under test keeps the other one.
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    script = None
+    if post_body is not None:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            body = post_body.replace("\\", "\\\\").replace('"', '\\"')
+            lua.write(f'wrk.method = "POST"\nwrk.body = "{body}"\n')
+            lua.write('wrk.headers["Content-Type"] = "application/json"\n')
+            if api_key:
+                lua.write(f'wrk.headers["X-API-Key"] = "{api_key}"\n')
+            lua.write(_LUA_POST)
+            script = lua.name
+        command += ["-s", script]
+    command.append(url)
+    # A short warm-up so both servers are measured hot.
+    subprocess.run([*command[:3], "-d1s", *command[4:]], capture_output=True, check=True)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if script:
+        os.unlink(script)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"50%\s+(\S+)", output)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"99%\s+(\S+)", output)[1])  # type: ignore[index]
+    errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = int(errors_match[1]) if errors_match else 0
+    return Result(server, request, rps, p50, p99, errors)
+
+
+def print_table(results: list[Result], *, baseline: str) -> None:
+    print(
+        f"\n{'server':<36} {'request':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+    )
+    for r in results:
+        figures = f"{r.requests_per_second:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>8}"
+        print(f"{r.server:<36} {r.request:<18} {figures}")
+    base = {r.request: r for r in results if r.server == baseline}
+    print()
+    for r in results:
+        if r.server != baseline and r.request in base:
+            ratio = r.requests_per_second / base[r.request].requests_per_second
+            print(f"{r.request}: {r.server} / {baseline} throughput = {ratio:.2f}x")
