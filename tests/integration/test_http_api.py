@@ -262,3 +262,6 @@ class TestOperations:
         assert len(made_up) == 32
         problem = assert_problem(api.get("/nowhere", headers={"X-Request-ID": "req-9"}), 404)
         assert problem["request_id"] == "req-9"
+        missing = f"/rooms/{uuid.uuid4()}"
+        problem = assert_problem(api.get(missing, headers={"X-Request-ID": "req-10"}), 404)
+        assert problem["request_id"] == "req-10"

@@ -9,6 +9,7 @@ from typing import Any
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from flask import Response as FlaskResponse
+from flask import request
 from starlette.exceptions import HTTPException
 
 from rooms.domain.errors import DuplicateRoomUrl, InvalidRoom, RoomError, RoomNotFound, StaleRoom
@@ -43,6 +44,7 @@ def problem(
     title: str | None = None,
     type_: str = "about:blank",
     violations: list[dict[str, str]] | None = None,
+    request_id: str | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": type_,
@@ -50,7 +52,7 @@ def problem(
         "status": status,
         "detail": detail,
     }
-    request_id = current_request_id.get()
+    request_id = request_id or current_request_id.get()
     if request_id:
         body["request_id"] = request_id
     if violations:
@@ -62,31 +64,35 @@ def problem_bytes(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def _domain_problem(error: RoomError) -> dict[str, Any]:
-    if isinstance(error, RoomNotFound):
-        return problem(404, str(error), title="Room not found", type_=_PROBLEMS + "room-not-found")
-    if isinstance(error, DuplicateRoomUrl):
-        return problem(
-            409, str(error), title="Duplicate room url", type_=_PROBLEMS + "duplicate-url"
-        )
-    if isinstance(error, StaleRoom):
-        return problem(
-            412, str(error), title="Precondition failed", type_=_PROBLEMS + "precondition-failed"
-        )
-    if isinstance(error, InvalidRoom):
-        return problem(
-            400,
-            str(error),
-            title="Request is not valid",
-            type_=_PROBLEMS + "validation",
-            violations=error.violations,
-        )
-    return problem(500, "An unexpected domain error occurred.")
+# Each domain error's status, title and problem type.
+_DOMAIN_PROBLEMS: dict[type[RoomError], tuple[int, str, str]] = {
+    RoomNotFound: (404, "Room not found", "room-not-found"),
+    DuplicateRoomUrl: (409, "Duplicate room url", "duplicate-url"),
+    StaleRoom: (412, "Precondition failed", "precondition-failed"),
+    InvalidRoom: (400, "Request is not valid", "validation"),
+}
+
+
+def _domain_problem(error: RoomError, request_id: str | None) -> dict[str, Any]:
+    known = _DOMAIN_PROBLEMS.get(type(error))
+    if known is None:
+        return problem(500, "An unexpected domain error occurred.", request_id=request_id)
+    status, title, kind = known
+    return problem(
+        status,
+        str(error),
+        title=title,
+        type_=_PROBLEMS + kind,
+        violations=error.violations if isinstance(error, InvalidRoom) else None,
+        request_id=request_id,
+    )
 
 
 def domain_error_response(error: RoomError) -> FlaskResponse:
     """Flask error handler: domain errors raised by operation functions."""
-    body = _domain_problem(error)
+    # Flask runs in a worker thread without the ASGI task's context: the request
+    # middleware put the id in the headers for exactly this reason.
+    body = _domain_problem(error, request.headers.get("X-Request-ID"))
     return FlaskResponse(problem_bytes(body), status=body["status"], mimetype=PROBLEM_JSON)
 
 
