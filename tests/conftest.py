@@ -6,6 +6,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,12 +118,21 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+@contextmanager
+def open_app(database_url: str, encoder: EventEncoder, **settings: object) -> Iterator[RoomsApp]:
+    """The whole app on `database_url`, its connections released afterwards."""
+    chosen = make_settings(database_url, **settings)
+    app = create_app(chosen, injector=bootstrap(chosen, encoder=encoder))
+    try:
+        yield app
+    finally:
+        app.close()
+
+
 @pytest.fixture
 def app(sqlite_url: str, encoder: EventEncoder) -> Iterator[RoomsApp]:
-    settings = make_settings(sqlite_url)
-    app = create_app(settings, injector=bootstrap(settings, encoder=encoder))
-    yield app
-    app.close()
+    with open_app(sqlite_url, encoder) as app:
+        yield app
 
 
 @pytest.fixture

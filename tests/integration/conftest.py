@@ -7,18 +7,15 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from rooms.bootstrap import bootstrap
-from rooms.entrypoints.app import RoomsApp, create_app
+from rooms.entrypoints.app import RoomsApp
 from rooms.service_layer.event_encoding import EventEncoder
-from tests.conftest import make_settings
+from tests.conftest import open_app
 
 
 @pytest.fixture
 def db_app(database_url: str, encoder: EventEncoder) -> Iterator[RoomsApp]:
-    settings = make_settings(database_url)
-    app = create_app(settings, injector=bootstrap(settings, encoder=encoder))
-    yield app
-    app.close()
+    with open_app(database_url, encoder) as app:
+        yield app
 
 
 @pytest.fixture
