@@ -10,6 +10,7 @@ import click
 
 from rooms import __version__
 from rooms.config import ConfigError, Settings
+from rooms.entrypoints.cli_contracts import contracts
 
 
 def load_settings() -> Settings:
@@ -78,3 +79,4 @@ def db_upgrade(revision: str) -> None:
 
 
 # Subcommands that live beside the code they drive are registered here, in one place.
+main.add_command(contracts)

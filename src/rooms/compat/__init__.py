@@ -1,0 +1,1 @@
+"""Contract evolution guards: what changed between two contract versions, and what it breaks."""

@@ -1,0 +1,166 @@
+"""`rooms contracts diff`: both contracts of two versions compared, one report in text or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rooms.compat.change_report import Change, Severity, sort_changes, worst_severity
+from rooms.compat.contracts_source import ContractTree, contract_tree
+from rooms.compat.openapi_diff import diff_openapi
+from rooms.compat.openapi_resolve import load_document
+
+# Compares the Avro schemas of two versions. The compatibility rules live in
+# rooms.compat.avro_evolution (shared with the property tests); this is only the seam.
+AvroCheck = Callable[[Path | None, Path], list[Change]]
+
+AVRO_CHECKER_MODULE = "rooms.compat.avro_evolution"
+AVRO_CHECKER_FUNCTION = "contract_changes"
+
+
+@dataclass
+class DiffReport:
+    base: str
+    head: str
+    changes: list[Change]
+    # What was not compared, and why: shown in every output so a skipped part is never silent.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        worst = worst_severity(self.changes)
+        if worst is Severity.BREAKING:
+            return "breaking"
+        if worst is Severity.WARNING:
+            return "warning"
+        return "compatible" if self.changes else "unchanged"
+
+    def fails(self, fail_on: Severity) -> bool:
+        ranks = {Severity.BREAKING: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        return any(ranks[c.severity] <= ranks[fail_on] for c in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(change.severity for change in self.changes)
+        return {severity.value: counted.get(severity, 0) for severity in Severity}
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "base": self.base,
+                "head": self.head,
+                "verdict": self.verdict,
+                "counts": self.counts(),
+                "changes": [change.as_json() for change in self.changes],
+                "notes": self.notes,
+            },
+            indent=2,
+        )
+
+    def as_text(self) -> str:
+        lines = [f"contracts diff {self.base} -> {self.head}"]
+        for change in self.changes:
+            lines.append(f"{change.severity.upper():9} {change.contract:8} {change.rule}")
+            lines.append(f"{'':18} at {change.location}")
+            lines.append(f"{'':18} {change.message}")
+        lines += [f"note: {note}" for note in self.notes]
+        counts = ", ".join(f"{n} {severity}" for severity, n in self.counts().items())
+        lines.append(f"verdict: {self.verdict} ({counts})")
+        return "\n".join(lines)
+
+
+def installed_avro_check() -> AvroCheck | None:
+    """The Avro evolution checker, or None while that module is not in this build."""
+    try:
+        module = importlib.import_module(AVRO_CHECKER_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != AVRO_CHECKER_MODULE:
+            raise  # the module is there but broken: that must fail loudly
+        return None
+    check: AvroCheck | None = getattr(module, AVRO_CHECKER_FUNCTION, None)
+    return check
+
+
+def _openapi_changes(base: ContractTree, head: ContractTree, today: dt.date) -> list[Change]:
+    if base.openapi is None and head.openapi is None:
+        return []
+    if head.openapi is None:
+        return [
+            Change(
+                "openapi",
+                Severity.BREAKING,
+                "contract-removed",
+                "openapi.yaml",
+                "the OpenAPI contract is gone",
+            )
+        ]
+    if base.openapi is None:
+        return [
+            Change(
+                "openapi",
+                Severity.INFO,
+                "contract-added",
+                "openapi.yaml",
+                "the OpenAPI contract is new",
+            )
+        ]
+    return diff_openapi(load_document(base.openapi), load_document(head.openapi), today)
+
+
+def diff_trees(
+    base: ContractTree,
+    head: ContractTree,
+    *,
+    today: dt.date,
+    avro_check: AvroCheck | None,
+) -> DiffReport:
+    changes = _openapi_changes(base, head, today)
+    notes: list[str] = []
+    if head.avro is not None:
+        if avro_check is None:
+            notes.append(
+                f"Avro schemas not compared: {AVRO_CHECKER_MODULE}."
+                f"{AVRO_CHECKER_FUNCTION} is not available in this build"
+            )
+        else:
+            changes += avro_check(base.avro, head.avro)
+    elif base.avro is not None:
+        changes.append(
+            Change(
+                "avro", Severity.BREAKING, "contract-removed", "avro", "the Avro schemas are gone"
+            )
+        )
+    return DiffReport(base.label, head.label, sort_changes(changes), notes)
+
+
+def diff_contracts(
+    base: str,
+    head: str | None,
+    *,
+    repo: Path | None,
+    today: dt.date | None = None,
+    avro_check: AvroCheck | None = None,
+    use_installed_avro_check: bool = True,
+) -> DiffReport:
+    """Compare `base` with `head` (each a git ref or a path); no head means the working tree."""
+    if avro_check is None and use_installed_avro_check:
+        avro_check = installed_avro_check()
+    with tempfile.TemporaryDirectory(prefix="rooms-contracts-") as scratch:
+        base_tree = contract_tree(base, repo, Path(scratch, "base"))
+        if head is None:
+            if repo is None:
+                raise ValueError("no HEAD given and no git repository: name both versions")
+            head_tree = ContractTree.from_directory("working tree", repo / "contracts")
+        else:
+            head_tree = contract_tree(head, repo, Path(scratch, "head"))
+        return diff_trees(
+            base_tree,
+            head_tree,
+            today=today or dt.datetime.now(dt.UTC).date(),
+            avro_check=avro_check,
+        )

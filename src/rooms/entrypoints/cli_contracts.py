@@ -1,0 +1,78 @@
+"""`rooms contracts diff`: the breaking-change guard on both contracts, for people and for CI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from rooms.compat.change_report import Severity
+from rooms.compat.contracts_diff import diff_contracts
+from rooms.compat.contracts_source import SourceError, repository_root
+from rooms.compat.openapi_resolve import SpecError
+
+# Exit codes: 0 compatible, 1 a change that fails the check, 2 the versions could not be read.
+EXIT_BREAKING = 1
+EXIT_UNREADABLE = 2
+
+
+class UnreadableContracts(click.ClickException):
+    exit_code = EXIT_UNREADABLE
+
+
+@click.group()
+def contracts() -> None:
+    """The API and event contracts."""
+
+
+@contracts.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning"]),
+    default="breaking",
+    show_default=True,
+    help="The least severe change that makes the exit status non-zero.",
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The git repository refs are read from (default: the one around the current folder).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date sunsets are judged against (default: today, UTC).",
+)
+def diff(
+    base: str,
+    head: str | None,
+    output_format: str,
+    fail_on: str,
+    repo: Path | None,
+    today: dt.datetime | None,
+) -> None:
+    """Compare the contracts of BASE with HEAD and fail on a change that breaks a consumer.
+
+    BASE and HEAD are git refs or paths (an OpenAPI file, a contracts folder or a checkout);
+    without HEAD, the working tree's contracts are compared.
+    """
+    root = repo or repository_root(Path.cwd())
+    try:
+        report = diff_contracts(base, head, repo=root, today=today.date() if today else None)
+    except (SourceError, SpecError, ValueError) as error:
+        raise UnreadableContracts(str(error)) from error
+    click.echo(report.as_json() if output_format == "json" else report.as_text())
+    if report.fails(Severity(fail_on)):
+        raise SystemExit(EXIT_BREAKING)
