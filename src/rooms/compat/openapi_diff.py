@@ -372,6 +372,13 @@ class OpenApiDiff:
                 f"{label} request body",
                 "the request body is now required",
             )
+        elif old_body.get("required") is True and not now_required:
+            self.emit(
+                Severity.INFO,
+                "request-body-became-optional",
+                f"{label} request body",
+                "the request body may now be left out",
+            )
         old_content = {_media_type(k): v for k, v in (old_body.get("content") or {}).items()}
         new_content = {_media_type(k): v for k, v in (new_body.get("content") or {}).items()}
         for media in sorted(old_content.keys() - new_content.keys()):
