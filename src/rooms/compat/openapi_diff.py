@@ -127,7 +127,7 @@ class OpenApiDiff:
 
     def schemas(self, where: str) -> SchemaDiffer:
         def emit_at(severity: Severity, rule: str, path: str, message: str) -> None:
-            self.emit(severity, rule, f"{where} {path}", message)
+            self.emit(severity, rule, where if path == "$" else f"{where} {path}", message)
 
         return SchemaDiffer(self.old, self.new, emit_at)
 
