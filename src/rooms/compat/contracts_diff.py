@@ -14,7 +14,7 @@ from pathlib import Path
 from rooms.compat.change_report import Change, Severity, sort_changes, worst_severity
 from rooms.compat.contracts_source import ContractTree, contract_tree
 from rooms.compat.openapi_diff import diff_openapi
-from rooms.compat.openapi_resolve import load_document
+from rooms.compat.openapi_resolve import SpecError, load_document
 
 # Compares the Avro schemas of two versions. The compatibility rules live in
 # rooms.compat.avro_evolution (shared with the property tests); this is only the seam.
@@ -109,7 +109,11 @@ def _openapi_changes(base: ContractTree, head: ContractTree, today: dt.date) -> 
                 "the OpenAPI contract is new",
             )
         ]
-    return diff_openapi(load_document(base.openapi), load_document(head.openapi), today)
+    try:
+        return diff_openapi(load_document(base.openapi), load_document(head.openapi), today)
+    except RecursionError as error:
+        # Schemas nested thousands deep are no contract anyone wrote; refuse them cleanly.
+        raise SpecError("the OpenAPI documents are nested too deeply to compare") from error
 
 
 def diff_trees(

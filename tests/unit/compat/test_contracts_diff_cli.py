@@ -220,3 +220,20 @@ def test_missing_avro_checker_is_said_not_hidden(repo: Path) -> None:
     assert report.verdict == "unchanged"
     assert any("Avro schemas not compared" in note for note in report.notes)
     assert "note: Avro schemas not compared" in report.as_text()
+
+
+def test_absurdly_deep_schema_is_refused_cleanly(tmp_path: Path) -> None:
+    depth = 5000
+    schema = '{"type": "object", "properties": {"a": ' * depth + '{"type": "string"}' + "}}" * depth
+    body = f'{{"content": {{"application/json": {{"schema": {schema}}}}}}}'
+    operation = f'{{"requestBody": {body}, "responses": {{"201": {{"description": "c"}}}}}}'
+    document = (
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, '
+        f'"paths": {{"/rooms": {{"post": {operation}}}}}}}'
+    )
+    base, head = tmp_path / "base.json", tmp_path / "head.json"
+    base.write_text(document, encoding="utf-8")  # JSON is YAML, and built as text it has no limit
+    head.write_text(document, encoding="utf-8")
+    result = CliRunner().invoke(main, ["contracts", "diff", str(base), str(head)])
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output
