@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -90,15 +91,13 @@ class Result:
     errors: int
 
 
+# Every POST gets a url no other request (of this run or an earlier one) has used.
 _LUA_POST = """
 counter = 0
 request = function()
   counter = counter + 1
-  local body = string.gsub(wrk.body, "/r/", "/r/" .. wrk.thread_id .. "-" .. counter .. "-")
+  local body = string.gsub(wrk.body, "/r/", "/r/" .. counter .. "-")
   return wrk.format("POST", nil, nil, body)
-end
-setup = function(thread)
-  thread:set("thread_id", tostring(math.random(1, 1000000000)))
 end
 """
 
@@ -111,6 +110,29 @@ def _ms(text: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
+def _run_wrk(
+    url: str, seconds: int, connections: int, post_body: str | None, api_key: str | None
+) -> str:
+    # One wrk thread: on two cores the server under test keeps the other one.
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    with tempfile.TemporaryDirectory() as folder:
+        if post_body is not None:
+            script = Path(folder) / "post.lua"
+            unique = post_body.replace("/r/", f"/r/{uuid.uuid4().hex}/r/")
+            body = unique.replace("\\", "\\\\").replace('"', '\\"')
+            lines = [
+                'wrk.method = "POST"',
+                f'wrk.body = "{body}"',
+                'wrk.headers["Content-Type"] = "application/json"',
+            ]
+            if api_key:
+                lines.append(f'wrk.headers["X-API-Key"] = "{api_key}"')
+            script.write_text("\n".join(lines) + _LUA_POST)
+            command += ["-s", str(script)]
+        command.append(url)
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
 def wrk(
     server: str,
     request: str,
@@ -121,25 +143,9 @@ def wrk(
     api_key: str | None = None,
     connections: int = 16,
 ) -> Result:
-    # One wrk thread: on two cores the server under test keeps the other one.
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    script = None
-    if post_body is not None:
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            body = post_body.replace("\\", "\\\\").replace('"', '\\"')
-            lua.write(f'wrk.method = "POST"\nwrk.body = "{body}"\n')
-            lua.write('wrk.headers["Content-Type"] = "application/json"\n')
-            if api_key:
-                lua.write(f'wrk.headers["X-API-Key"] = "{api_key}"\n')
-            lua.write(_LUA_POST)
-            script = lua.name
-        command += ["-s", script]
-    command.append(url)
-    # A short warm-up so both servers are measured hot.
-    subprocess.run([*command[:3], "-d1s", *command[4:]], capture_output=True, check=True)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    if script:
-        os.unlink(script)
+    """Load `url` for `seconds` after a one-second warm-up; POST bodies get unique urls."""
+    _run_wrk(url, 1, connections, post_body, api_key)
+    output = _run_wrk(url, seconds, connections, post_body, api_key)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
     p50 = _ms(re.search(r"50%\s+(\S+)", output)[1])  # type: ignore[index]
     p99 = _ms(re.search(r"99%\s+(\S+)", output)[1])  # type: ignore[index]
