@@ -1,0 +1,124 @@
+"""The Avro half of `rooms contracts diff`: which stored schema versions to check against which,
+and what a change to the stored history means. The compatibility rules themselves are not here:
+they are the checker's (rooms.compat.avro_evolution), shared with the property tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rooms.compat.change_report import Change, Severity
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version of one event schema as the schema store lists it."""
+
+    subject: str  # the schema's full name, e.g. "rooms.events.RoomCreated"
+    version: int
+    mode: str  # the compatibility mode the schema declares, e.g. "BACKWARD_TRANSITIVE"
+    schema: Any  # the parsed schema (JSON)
+
+
+# (earlier schema, new schema, mode) -> the reasons the new one may not follow the earlier one;
+# empty when it may. Supplied by the checker module, never reimplemented here.
+PairCheck = Callable[[Any, Any, str], Sequence[str]]
+
+# Modes from weakest to strongest guarantee, as Confluent's registry names them.
+_MODE_STRENGTH = {
+    "NONE": 0,
+    "BACKWARD": 1,
+    "FORWARD": 1,
+    "BACKWARD_TRANSITIVE": 2,
+    "FORWARD_TRANSITIVE": 2,
+    "FULL": 3,
+    "FULL_TRANSITIVE": 4,
+}
+
+
+def _fingerprint(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True, separators=(",", ":"))
+
+
+def _by_subject(versions: Iterable[StoredVersion]) -> dict[str, dict[int, StoredVersion]]:
+    subjects: dict[str, dict[int, StoredVersion]] = {}
+    for stored in versions:
+        subjects.setdefault(stored.subject, {})[stored.version] = stored
+    return subjects
+
+
+def _location(stored: StoredVersion) -> str:
+    return f"{stored.subject} v{stored.version}"
+
+
+def diff_avro_versions(
+    base: Iterable[StoredVersion], head: Iterable[StoredVersion], check: PairCheck
+) -> list[Change]:
+    """Every released version kept as it was, and every new version compatible with all earlier.
+
+    A version already in `base` has been released: consumers hold data written with it, so
+    changing or deleting it is breaking whatever the checker says. A version new in `head` is
+    checked against every earlier stored version of its subject, under the mode it declares.
+    """
+    released, proposed = _by_subject(base), _by_subject(head)
+    changes: list[Change] = []
+
+    def emit(severity: Severity, rule: str, location: str, message: str) -> None:
+        changes.append(Change("avro", severity, rule, location, message))
+
+    for subject, versions in sorted(released.items()):
+        if subject not in proposed:
+            emit(
+                Severity.BREAKING,
+                "avro-schema-removed",
+                subject,
+                "every stored version of this event schema is gone",
+            )
+            continue
+        for number, stored in sorted(versions.items()):
+            now = proposed[subject].get(number)
+            if now is None:
+                emit(
+                    Severity.BREAKING,
+                    "avro-released-version-removed",
+                    _location(stored),
+                    "a released version was deleted from the store",
+                )
+            elif _fingerprint(now.schema) != _fingerprint(stored.schema):
+                emit(
+                    Severity.BREAKING,
+                    "avro-released-version-changed",
+                    _location(stored),
+                    "a released version was edited; add a new version instead",
+                )
+            elif _MODE_STRENGTH.get(now.mode, 0) < _MODE_STRENGTH.get(stored.mode, 0):
+                emit(
+                    Severity.WARNING,
+                    "avro-compatibility-mode-weakened",
+                    _location(stored),
+                    f"mode {stored.mode} -> {now.mode}",
+                )
+
+    for subject, versions in sorted(proposed.items()):
+        for number, stored in sorted(versions.items()):
+            if number in released.get(subject, {}):
+                continue
+            emit(
+                Severity.INFO,
+                "avro-version-added",
+                _location(stored),
+                f"new version, declared {stored.mode}",
+            )
+            for earlier_number, earlier in sorted(versions.items()):
+                if earlier_number >= number:
+                    break
+                for reason in check(earlier.schema, stored.schema, stored.mode):
+                    emit(
+                        Severity.BREAKING,
+                        "avro-incompatible-version",
+                        f"{_location(stored)} against v{earlier_number}",
+                        f"{stored.mode}: {reason}",
+                    )
+    return changes
