@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import tempfile
 from collections import Counter
@@ -16,12 +15,15 @@ from rooms.compat.contracts_source import ContractTree, contract_tree
 from rooms.compat.openapi_diff import diff_openapi
 from rooms.compat.openapi_resolve import SpecError, load_document
 
-# Compares the Avro schemas of two versions. The compatibility rules live in
-# rooms.compat.avro_evolution (shared with the property tests); this is only the seam.
+# Compares the Avro schemas of two versions (the base's folder, None when it had none, and
+# the head's). Built from the schema store (which versions exist, with their declared modes)
+# and the evolution checker (whether one version may follow another); see installed_avro_check.
 AvroCheck = Callable[[Path | None, Path], list[Change]]
 
-AVRO_CHECKER_MODULE = "rooms.compat.avro_evolution"
-AVRO_CHECKER_FUNCTION = "contract_changes"
+AVRO_MISSING_NOTE = (
+    "Avro schemas not compared: the schema store and the evolution checker "
+    "(rooms.compat.avro_evolution) are not both in this build"
+)
 
 
 @dataclass
@@ -75,15 +77,8 @@ class DiffReport:
 
 
 def installed_avro_check() -> AvroCheck | None:
-    """The Avro evolution checker, or None while that module is not in this build."""
-    try:
-        module = importlib.import_module(AVRO_CHECKER_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != AVRO_CHECKER_MODULE:
-            raise  # the module is there but broken: that must fail loudly
-        return None
-    check: AvroCheck | None = getattr(module, AVRO_CHECKER_FUNCTION, None)
-    return check
+    """The Avro comparison wired to the project's schema store and checker, once both exist."""
+    return None
 
 
 def _openapi_changes(base: ContractTree, head: ContractTree, today: dt.date) -> list[Change]:
@@ -127,10 +122,7 @@ def diff_trees(
     notes: list[str] = []
     if head.avro is not None:
         if avro_check is None:
-            notes.append(
-                f"Avro schemas not compared: {AVRO_CHECKER_MODULE}."
-                f"{AVRO_CHECKER_FUNCTION} is not available in this build"
-            )
+            notes.append(AVRO_MISSING_NOTE)
         else:
             changes += avro_check(base.avro, head.avro)
     elif base.avro is not None:
