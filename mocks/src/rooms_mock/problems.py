@@ -1,0 +1,55 @@
+"""RFC 9457 problem bodies in the service's shape: type, title, status, detail, violations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rooms_mock.operations import ResponseContent
+from rooms_mock.schemas import Violation
+
+PROBLEM_JSON = "application/problem+json"
+
+HTTP_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    412: "Precondition Failed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+}
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    content: ResponseContent | None,
+    violations: list[Violation] | None = None,
+) -> Any:
+    """The problem this mock answers with, valid against the documented response if possible.
+
+    The documented example for the status lends its `type` and `title`, so the mock's problems
+    read like the service's; when the documented schema cannot hold a problem, the documented
+    example itself is the answer.
+    """
+    kind, title = "about:blank", HTTP_TITLES.get(status, "Error")
+    if content is not None:
+        for example in content.examples.values():
+            if isinstance(example, dict) and example.get("status") == status:
+                kind = str(example.get("type", kind))
+                title = str(example.get("title", title))
+                break
+    body: dict[str, Any] = {"type": kind, "title": title, "status": status, "detail": detail}
+    if violations:
+        body["violations"] = [violation.as_json() for violation in violations]
+    if content is None or content.validator is None or content.validator.is_valid(body):
+        return body
+    if violations:
+        without = {k: v for k, v in body.items() if k != "violations"}
+        if content.validator.is_valid(without):
+            return without
+    return next(iter(content.examples.values()), body)

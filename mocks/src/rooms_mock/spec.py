@@ -1,0 +1,89 @@
+"""Loading an OpenAPI 3 document (YAML or JSON) and following its local `$ref`s."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _JsonCompatibleLoader(_Loader):  # type: ignore[valid-type,misc]
+    """YAML as JSON sees it: an unquoted date stays a string, as it would be on the wire."""
+
+
+_JsonCompatibleLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+class SpecError(Exception):
+    """The document cannot be served: not found, not OpenAPI 3, or a `$ref` that leads nowhere."""
+
+
+def default_spec_path() -> Path:
+    """`contracts/openapi.yaml` of the checkout we run in, else the copy shipped in the wheel."""
+    candidates = [
+        Path(os.environ.get("ROOMS_MOCK_SPEC", "contracts/openapi.yaml")),
+        Path(__file__).with_name("openapi.yaml"),
+        Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml",
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SpecError("no spec given and no contracts/openapi.yaml found; pass the spec's path")
+
+
+def load_spec(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(f"cannot read {path}: {error}") from None
+    try:
+        document = (
+            json.loads(text)
+            if path.suffix == ".json"
+            else yaml.load(text, Loader=_JsonCompatibleLoader)  # noqa: S506 (a safe loader)
+        )
+    except (ValueError, yaml.YAMLError) as error:
+        raise SpecError(f"{path} is not valid YAML or JSON: {error}") from None
+    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
+        raise SpecError(f"{path} is not an OpenAPI 3 document (no `openapi: 3.x` member)")
+    if not isinstance(document.get("paths"), dict):
+        raise SpecError(f"{path} has no `paths`")
+    return document
+
+
+class RefResolver:
+    """Follows `#/...` references inside one document; resolved nodes are the document's own."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+
+    def pointer(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise SpecError(f"only local references are supported, not {ref!r}")
+        node: Any = self.document
+        for raw in ref[1:].split("/")[1:]:
+            part = raw.replace("~1", "/").replace("~0", "~")
+            try:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise SpecError(f"$ref {ref!r} leads nowhere") from None
+        return node
+
+    def resolve(self, node: Any) -> Any:
+        """The node a (chain of) `$ref` points at; any other node as it is."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            node = self.pointer(node["$ref"])
+            seen += 1
+            if seen > 50:
+                raise SpecError("a $ref chain loops")
+        return node
