@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
+from rooms.adapters.avro import AvroEventEncoder, SchemaStore
 from rooms.bootstrap import bootstrap
 from rooms.config import Settings
+from rooms.contract_files import avro_dir
 from rooms.entrypoints.app import RoomsApp, create_app
 from rooms.service_layer.event_encoding import EventEncoder
-from tests.fakes import RecordingEventEncoder
 
 API_KEY = "test-api-key-1"
 WRITE_HEADERS = {"X-API-Key": API_KEY}
@@ -102,9 +103,15 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("sqlite_url"))
 
 
+@pytest.fixture(scope="session")
+def avro_store() -> SchemaStore:
+    return SchemaStore.load(avro_dir())
+
+
 @pytest.fixture
-def encoder() -> EventEncoder:
-    return RecordingEventEncoder()
+def encoder(avro_store: SchemaStore) -> EventEncoder:
+    """The real Avro encoder: every test that writes rooms also proves its events encode."""
+    return AvroEventEncoder(avro_store)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:

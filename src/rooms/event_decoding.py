@@ -1,0 +1,42 @@
+"""For consumer teams: bytes off the wire in, a decoded room event out.
+
+from rooms.event_decoding import decode_event
+event = decode_event(message_body)   # raises AvroDecodeError on anything else
+event.type, event.record["room"]["price"]
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rooms.adapters.avro.schema_store import SchemaStore
+from rooms.adapters.avro.single_object import AvroDecodeError, decode
+from rooms.contract_files import avro_dir
+
+__all__ = ["AvroDecodeError", "DecodedEvent", "decode_event"]
+
+
+@dataclass(frozen=True)
+class DecodedEvent:
+    type: str  # RoomCreated, RoomUpdated or RoomDeleted
+    writer_version: int  # the schema version the producer wrote with
+    fingerprint: str  # that schema's CRC-64-AVRO fingerprint, hex
+    record: dict[str, Any]  # resolved into the newest schema this package knows
+
+
+@functools.cache
+def _store(directory: Path) -> SchemaStore:
+    return SchemaStore.load(directory)
+
+
+def decode_event(payload: bytes, *, schemas: Path | None = None) -> DecodedEvent:
+    decoded = decode(_store(schemas or avro_dir()), payload)
+    return DecodedEvent(
+        type=decoded.writer.short_name,
+        writer_version=decoded.writer.version,
+        fingerprint=decoded.writer.fingerprint.hex(),
+        record=decoded.record,
+    )
