@@ -34,8 +34,8 @@ from rooms_mock.routing import Router, base_path
 from rooms_mock.schemas import Violation
 from rooms_mock.spec import load_spec
 
-# Statuses tried in turn for each kind of refusal; the first the operation documents wins,
-# then its `default` response, then the first of the list.
+# Statuses for each kind of refusal: the first, if the operation documents it or has a
+# `default` response; else the first of the others that it documents; else the first.
 INVALID = (400, 422)
 UNAUTHORIZED = (401, 403)
 UNSUPPORTED_MEDIA = (415, 400)
@@ -535,8 +535,10 @@ class MockEngine:
         status = statuses[0]
         spec: ResponseSpec | None = None
         if operation is not None:
-            documented = next((s for s in statuses if operation.documents(s)), None)
-            status = documented or status
+            # The first status when documented (itself or by `default`), else a documented
+            # fallback (a 400 for a 415 the operation does not list).
+            if not operation.documents(status) and "default" not in operation.responses:
+                status = next((s for s in statuses if operation.documents(s)), status)
             spec = operation.response_for(status)
         content = spec.first_content() if spec else None
         body = problem_body(status, detail, content, violations)
