@@ -24,7 +24,8 @@ def test_created_room_is_read_back(stateful_call: Call, oracle: Oracle) -> None:
     assert room["name"] == NEW_ROOM["name"]
     # What the client left out, the contract's defaults fill; the server's members are set.
     assert (room["description"], room["images"], room["is_visible"]) == ("", [], True)
-    assert room["version"] == 1 and room["created_at"] == room["updated_at"]
+    assert room["version"] == 1
+    assert room["created_at"] == room["updated_at"]
     assert response.header("Location") == f"/rooms/{room['id']}"
     read = stateful_call("GET", f"/rooms/{room['id']}")
     assert read.json() == room
