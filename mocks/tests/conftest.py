@@ -113,10 +113,10 @@ _ADDRESS = re.compile(r" at (http://\S+) \(")
 
 
 class RunningMock:
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], url: str, first_line: str) -> None:
         self.process = process
         self.url = url
-        self.lines: list[str] = []
+        self.lines: list[str] = [first_line]
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -124,6 +124,9 @@ class RunningMock:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
+
+    def join(self) -> None:
+        self._reader.join(timeout=10)
 
     def output(self) -> str:
         return "\n".join(self.lines)
@@ -141,13 +144,13 @@ def run_mock(*args: str, spec: Path = SPEC) -> Iterator[RunningMock]:
         bufsize=1,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    mock: RunningMock | None = None
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
         found = _ADDRESS.search(first)
         assert found, f"rooms-mock did not announce its address: {first!r}"
-        mock = RunningMock(process, found[1])
-        mock.lines.append(first.rstrip("\n"))
+        mock = RunningMock(process, found[1], first.rstrip("\n"))
         _wait_until_listening(mock.url)
         yield mock
     finally:
@@ -156,6 +159,11 @@ def run_mock(*args: str, spec: Path = SPEC) -> Iterator[RunningMock]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+        if mock is not None:
+            mock.join()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def _wait_until_listening(url: str) -> None:
