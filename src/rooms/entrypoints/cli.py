@@ -11,6 +11,7 @@ import click
 from rooms import __version__
 from rooms.config import ConfigError, Settings
 from rooms.entrypoints.cli_contracts import contracts
+from rooms.entrypoints.cli_events import events, relay
 
 
 def load_settings() -> Settings:
@@ -80,3 +81,5 @@ def db_upgrade(revision: str) -> None:
 
 # Subcommands that live beside the code they drive are registered here, in one place.
 main.add_command(contracts)
+main.add_command(relay)
+main.add_command(events)
