@@ -40,6 +40,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-plugin INFO lines are noise
     if not settings.api_keys:
         # Writes need a key; with none configured, make one up for this run rather than
         # serving an API nobody can write to, or one anybody can.
