@@ -130,5 +130,5 @@ def rooms_mock(
     pattern = re.compile(re.escape(api.base_url) + r"(?:[/?#].*)?$")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         for method in _METHODS:
-            mocked.add_callback(method, pattern, callback=api._answer)
+            mocked.add_callback(method, pattern, callback=api._answer, content_type=None)
         yield api

@@ -1,0 +1,98 @@
+"""The `responses` integration: `requests` calls answered by the engine, and what was called."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from conftest import API_KEY, NEW_ROOM, ROOM_ID
+from rooms_mock import rooms_mock
+from rooms_mock.responses_mock import MockedApi
+
+BASE = "http://rooms.test/api"
+
+
+def test_context_manager_answers_with_state_and_records_calls() -> None:
+    with rooms_mock(BASE) as api:
+        created = requests.post(
+            f"{BASE}/rooms", json=NEW_ROOM, headers={"X-API-Key": "k"}, timeout=5
+        )
+        assert created.status_code == 201
+        assert created.headers["Location"] == f"/rooms/{created.json()['id']}"
+        room = requests.get(f"{BASE}/rooms/{created.json()['id']}", timeout=5)
+        assert room.json() == created.json()
+        listed = requests.get(f"{BASE}/rooms", params={"city": "Barcelona"}, timeout=5)
+        assert [r["id"] for r in listed.json()["items"]] == [created.json()["id"]]
+
+        [call] = api.assert_called("createRoom", times=1)
+        assert call.json() == NEW_ROOM
+        assert call.status == 201
+        api.assert_called("getRoom")
+        api.assert_not_called("deleteRoom")
+        assert [c.operation_id for c in api.calls] == ["createRoom", "getRoom", "listRooms"]
+
+
+def test_validation_reaches_the_consumer() -> None:
+    with rooms_mock(BASE) as api:
+        response = requests.post(f"{BASE}/rooms", json={**NEW_ROOM, "price": "cheap"}, timeout=5)
+        assert response.status_code == 401  # no key: refused before the body is read
+        response = requests.post(
+            f"{BASE}/rooms",
+            json={**NEW_ROOM, "price": "cheap"},
+            headers={"X-API-Key": "k"},
+            timeout=5,
+        )
+        assert response.status_code == 400
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.json()["violations"][0]["location"] == "/price"
+        assert api.calls_to("createRoom")[-1].status == 400
+
+
+def test_assertions_fail_when_the_calls_differ() -> None:
+    with rooms_mock(BASE) as api:
+        requests.get(f"{BASE}/health", timeout=5)
+        with pytest.raises(AssertionError, match="listRooms was called 0 time"):
+            api.assert_called("listRooms")
+        with pytest.raises(AssertionError, match="expected 2 time"):
+            api.assert_called("health", times=2)
+        with pytest.raises(AssertionError, match="health was called 1x"):
+            api.assert_not_called("health")
+
+
+def test_other_urls_are_not_answered() -> None:
+    with rooms_mock(BASE), pytest.raises(requests.ConnectionError):
+        requests.get("http://elsewhere.test/rooms", timeout=5)
+
+
+def test_static_mode_and_named_keys() -> None:
+    with rooms_mock(BASE, stateful=False, api_keys=(API_KEY,)):
+        assert requests.get(f"{BASE}/rooms/{ROOM_ID}", timeout=5).json()["id"] == ROOM_ID
+        refused = requests.delete(f"{BASE}/rooms/{ROOM_ID}", headers={"X-API-Key": "x"}, timeout=5)
+        assert refused.status_code == 401
+
+
+def test_each_block_starts_with_an_empty_store() -> None:
+    with rooms_mock(BASE):
+        requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers={"X-API-Key": "k"}, timeout=5)
+    with rooms_mock(BASE):
+        assert requests.get(f"{BASE}/rooms", timeout=5).json() == {"items": []}
+
+
+def test_the_pytest_fixture(rooms_api: MockedApi) -> None:
+    assert rooms_api.base_url == "http://rooms.mock"
+    requests.post(
+        f"{rooms_api.base_url}/rooms", json=NEW_ROOM, headers={"X-API-Key": "k"}, timeout=5
+    )
+    assert (
+        requests.get(f"{rooms_api.base_url}/rooms", timeout=5).json()["items"][0]["name"]
+        == NEW_ROOM["name"]
+    )
+    rooms_api.assert_called("createRoom", times=1)
+
+
+@pytest.mark.rooms_mock(stateful=False, dynamic=True, seed=5, base_url="http://other.mock")
+def test_the_fixture_takes_options_from_a_marker(rooms_api: MockedApi) -> None:
+    first = requests.get(f"http://other.mock/rooms/{ROOM_ID}", timeout=5).json()
+    second = requests.get(f"http://other.mock/rooms/{ROOM_ID}", timeout=5).json()
+    assert first == second
+    assert first["id"] != ROOM_ID  # drawn, not the example
