@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import tempfile
 from collections import Counter
@@ -10,19 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rooms.compat.avro_contracts_diff import PairCheck, diff_avro_versions, stored_versions
 from rooms.compat.change_report import Change, Severity, sort_changes, worst_severity
 from rooms.compat.contracts_source import ContractTree, contract_tree
 from rooms.compat.openapi_diff import diff_openapi
 from rooms.compat.openapi_resolve import SpecError, load_document
 
 # Compares the Avro schemas of two versions (the base's folder, None when it had none, and
-# the head's). Built from the schema store (which versions exist, with their declared modes)
-# and the evolution checker (whether one version may follow another); see installed_avro_check.
+# the head's). The installed one lists versions with the schema store and asks the evolution
+# checker about each new version; tests pass their own.
 AvroCheck = Callable[[Path | None, Path], list[Change]]
 
-AVRO_MISSING_NOTE = (
-    "Avro schemas not compared: the schema store and the evolution checker "
-    "(rooms.compat.avro_evolution) are not both in this build"
+AVRO_CHECKER_MODULE = "rooms.compat.avro_evolution"
+AVRO_UNCHECKED_NOTE = (
+    f"new Avro versions are not checked against earlier ones: {AVRO_CHECKER_MODULE} is not in "
+    "this build (released versions are still guarded against edits and deletion)"
 )
 
 
@@ -76,9 +79,23 @@ class DiffReport:
         return "\n".join(lines)
 
 
-def installed_avro_check() -> AvroCheck | None:
-    """The Avro comparison wired to the project's schema store and checker, once both exist."""
-    return None
+def installed_pair_check() -> PairCheck | None:
+    """The evolution checker's verdict on one pair of versions, or None while it is absent."""
+    try:
+        module = importlib.import_module(AVRO_CHECKER_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != AVRO_CHECKER_MODULE:
+            raise  # the checker is there but cannot import: that must fail loudly
+        return None
+    check: PairCheck = module.incompatibilities
+    return check
+
+
+def installed_avro_check(pair_check: PairCheck | None) -> AvroCheck:
+    def check(base: Path | None, head: Path) -> list[Change]:
+        return diff_avro_versions(stored_versions(base), stored_versions(head), pair_check)
+
+    return check
 
 
 def _openapi_changes(base: ContractTree, head: ContractTree, today: dt.date) -> list[Change]:
@@ -122,7 +139,7 @@ def diff_trees(
     notes: list[str] = []
     if head.avro is not None:
         if avro_check is None:
-            notes.append(AVRO_MISSING_NOTE)
+            notes.append("Avro schemas not compared: no Avro comparison was given")
         else:
             changes += avro_check(base.avro, head.avro)
     elif base.avro is not None:
@@ -144,8 +161,12 @@ def diff_contracts(
     use_installed_avro_check: bool = True,
 ) -> DiffReport:
     """Compare `base` with `head` (each a git ref or a path); no head means the working tree."""
+    notes: list[str] = []
     if avro_check is None and use_installed_avro_check:
-        avro_check = installed_avro_check()
+        pair_check = installed_pair_check()
+        if pair_check is None:
+            notes.append(AVRO_UNCHECKED_NOTE)
+        avro_check = installed_avro_check(pair_check)
     with tempfile.TemporaryDirectory(prefix="rooms-contracts-") as scratch:
         base_tree = contract_tree(base, repo, Path(scratch, "base"))
         if head is None:
@@ -154,9 +175,11 @@ def diff_contracts(
             head_tree = ContractTree.from_directory("working tree", repo / "contracts")
         else:
             head_tree = contract_tree(head, repo, Path(scratch, "head"))
-        return diff_trees(
+        report = diff_trees(
             base_tree,
             head_tree,
             today=today or dt.datetime.now(dt.UTC).date(),
             avro_check=avro_check,
         )
+    report.notes[:0] = notes
+    return report

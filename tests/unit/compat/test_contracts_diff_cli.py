@@ -6,15 +6,19 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from rooms.compat import contracts_diff
+from rooms.compat.avro_contracts_diff import PairCheck
 from rooms.compat.change_report import Change, Severity
-from rooms.compat.contracts_diff import diff_contracts
+from rooms.compat.contracts_diff import diff_contracts, installed_avro_check
 from rooms.entrypoints.cli import main
 
+TODAY = dt.date(2026, 6, 1)
 SPEC_V1 = {
     "openapi": "3.0.3",
     "info": {"title": "t", "version": "1"},
@@ -30,6 +34,20 @@ SPEC_V1 = {
 def _spec(**changes: object) -> dict[str, object]:
     return {**SPEC_V1, **changes}
 
+
+ROOM_CREATED_V1: dict[str, Any] = {
+    "type": "record",
+    "name": "RoomCreated",
+    "namespace": "rooms.events",
+    "fields": [{"name": "room_id", "type": "string", "doc": "the room"}],
+}
+ROOM_CREATED_V2 = {
+    **ROOM_CREATED_V1,
+    "fields": [
+        *ROOM_CREATED_V1["fields"],
+        {"name": "city", "type": ["null", "string"], "default": None},
+    ],
+}
 
 SPEC_WITHOUT_POST = _spec(paths={"/rooms": {"get": {"responses": {"200": {"description": "ok"}}}}})
 SPEC_DEPRECATING_GET = _spec(
@@ -59,8 +77,8 @@ def write_contracts(
     contracts = repo / "contracts"
     contracts.mkdir(exist_ok=True)
     (contracts / "openapi.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    for name, text in (avro or {}).items():
-        (contracts / "avro").mkdir(exist_ok=True)
+    for name, text in (avro or {}).items():  # name: "<Schema>/v<N>.avsc", as the store lays out
+        (contracts / "avro" / name).parent.mkdir(parents=True, exist_ok=True)
         (contracts / "avro" / name).write_text(text, encoding="utf-8")
 
 
@@ -78,7 +96,7 @@ def repo(tmp_path: Path) -> Path:
     (root / "README").write_text("before the contracts\n", encoding="utf-8")
     commit(root, "no contracts yet")
     git(root, "tag", "pre-contracts")
-    write_contracts(root, SPEC_V1, {"room_created.v1.avsc": '{"type": "string"}'})
+    write_contracts(root, SPEC_V1, {"RoomCreated/v1.avsc": json.dumps(ROOM_CREATED_V1)})
     commit(root, "v1")
     git(root, "tag", "v1")
     return root
@@ -198,28 +216,94 @@ def test_contract_deleted_is_breaking(repo: Path) -> None:
     assert "contract-removed" in output
 
 
-def test_avro_checker_gets_both_trees_and_its_verdict_counts(repo: Path) -> None:
-    write_contracts(repo, SPEC_V1, {"room_created.v2.avsc": '{"type": "int"}'})
+def test_avro_check_gets_both_trees_and_its_verdict_counts(repo: Path) -> None:
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v2.avsc": json.dumps(ROOM_CREATED_V2)})
     seen: list[tuple[set[str], set[str]]] = []
 
     def fake_check(old: Path | None, new: Path) -> list[Change]:
         assert old is not None
-        seen.append(({p.name for p in old.iterdir()}, {p.name for p in new.iterdir()}))
-        return [Change("avro", Severity.BREAKING, "avro-incompatible", "room_created", "v2")]
+        seen.append(
+            (
+                {str(p.relative_to(old)) for p in old.rglob("*.avsc")},
+                {str(p.relative_to(new)) for p in new.rglob("*.avsc")},
+            )
+        )
+        return [Change("avro", Severity.BREAKING, "avro-incompatible", "RoomCreated", "v2")]
 
-    report = diff_contracts("v1", None, repo=repo, today=dt.date(2026, 6, 1), avro_check=fake_check)
-    assert seen == [({"room_created.v1.avsc"}, {"room_created.v1.avsc", "room_created.v2.avsc"})]
+    report = diff_contracts("v1", None, repo=repo, today=TODAY, avro_check=fake_check)
+    assert seen == [({"RoomCreated/v1.avsc"}, {"RoomCreated/v1.avsc", "RoomCreated/v2.avsc"})]
     assert report.verdict == "breaking"
     assert report.notes == []
 
 
-def test_missing_avro_checker_is_said_not_hidden(repo: Path) -> None:
+def _asking(reasons: list[str]) -> tuple[PairCheck, list[tuple[Any, Any, str]]]:
+    asked: list[tuple[Any, Any, str]] = []
+
+    def pair_check(earlier: Any, new: Any, mode: str) -> list[str]:
+        asked.append((earlier, new, mode))
+        return reasons
+
+    return pair_check, asked
+
+
+def test_new_avro_version_is_put_to_the_pair_checker(repo: Path) -> None:
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v2.avsc": json.dumps(ROOM_CREATED_V2)})
+    pair_check, asked = _asking(["field city: no default"])
     report = diff_contracts(
-        "v1", None, repo=repo, today=dt.date(2026, 6, 1), use_installed_avro_check=False
+        "v1", None, repo=repo, today=TODAY, avro_check=installed_avro_check(pair_check)
     )
-    assert report.verdict == "unchanged"
-    assert any("Avro schemas not compared" in note for note in report.notes)
-    assert "note: Avro schemas not compared" in report.as_text()
+    [(earlier, new, mode)] = asked
+    assert (earlier["fields"], new["fields"], mode) == (
+        ROOM_CREATED_V1["fields"],
+        ROOM_CREATED_V2["fields"],
+        "FULL_TRANSITIVE",
+    )
+    assert report.verdict == "breaking"
+    assert "avro-incompatible-version" in {c.rule for c in report.changes}
+
+
+def test_editing_a_released_avro_version_is_breaking_through_the_real_store(repo: Path) -> None:
+    edited = {**ROOM_CREATED_V1, "fields": [{"name": "room_id", "type": "long"}]}
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v1.avsc": json.dumps(edited)})
+    pair_check, asked = _asking([])
+    report = diff_contracts(
+        "v1", None, repo=repo, today=TODAY, avro_check=installed_avro_check(pair_check)
+    )
+    assert [c.rule for c in report.changes] == ["avro-released-version-changed"]
+    assert asked == []
+
+
+def test_rewording_a_released_avro_doc_is_not_a_change(repo: Path) -> None:
+    reworded = {
+        **ROOM_CREATED_V1,
+        "doc": "now documented",
+        "fields": [{"name": "room_id", "type": "string", "doc": "the room's id"}],
+    }
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v1.avsc": json.dumps(reworded)})
+    report = diff_contracts(
+        "v1", None, repo=repo, today=TODAY, avro_check=installed_avro_check(_asking([])[0])
+    )
+    assert report.changes == []
+
+
+def test_without_a_checker_new_versions_are_flagged_and_noted(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(contracts_diff, "installed_pair_check", lambda: None)
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v2.avsc": json.dumps(ROOM_CREATED_V2)})
+    report = diff_contracts("v1", None, repo=repo, today=TODAY)
+    assert report.notes == [contracts_diff.AVRO_UNCHECKED_NOTE]
+    assert ("avro-version-unchecked", "warning") in {(c.rule, c.severity) for c in report.changes}
+    assert report.verdict == "warning"
+
+
+def test_avro_through_the_cli_with_the_installed_store(repo: Path) -> None:
+    edited = {**ROOM_CREATED_V1, "fields": [{"name": "room_id", "type": "long"}]}
+    write_contracts(repo, SPEC_V1, {"RoomCreated/v1.avsc": json.dumps(edited)})
+    code, output = run(repo, "v1")
+    assert code == 1, output
+    assert "avro-released-version-changed" in output
+    assert "rooms.events.RoomCreated v1" in output
 
 
 def test_absurdly_deep_schema_is_refused_cleanly(tmp_path: Path) -> None:
