@@ -23,9 +23,11 @@ from rooms.compat.openapi_resolve import SpecError, load_document
 AvroCheck = Callable[[Path | None, Path], list[Change]]
 
 AVRO_CHECKER_MODULE = "rooms.compat.avro_evolution"
+AVRO_PAIR_FUNCTION = "incompatibilities"
 AVRO_UNCHECKED_NOTE = (
-    f"new Avro versions are not checked against earlier ones: {AVRO_CHECKER_MODULE} is not in "
-    "this build (released versions are still guarded against edits and deletion)"
+    f"new Avro versions are not checked against earlier ones: {AVRO_CHECKER_MODULE}."
+    f"{AVRO_PAIR_FUNCTION} is not in this build (released versions are still guarded against "
+    "edits and deletion)"
 )
 
 
@@ -87,7 +89,8 @@ def installed_pair_check() -> PairCheck | None:
         if error.name != AVRO_CHECKER_MODULE:
             raise  # the checker is there but cannot import: that must fail loudly
         return None
-    check: PairCheck = module.incompatibilities
+    # The checker's entry point for one pair: (earlier schema, new schema, mode) -> reasons.
+    check: PairCheck | None = getattr(module, AVRO_PAIR_FUNCTION, None)
     return check
 
 
