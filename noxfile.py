@@ -98,13 +98,66 @@ def property(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def mock(session: nox.Session) -> None:
     """The mock server's own tests, and the contract suite run against it."""
+    import socket
+    import subprocess
+    import time
+
     _install(session, "tests", mock=True)
+    # mocks/tests: the engine, the server, the responses fixture, and every schemathesis check
+    # against a running mock in each mode (about 80 s on two cores).
     _run_pytest(session, "mocks/tests")
+    if session.posargs:
+        return  # posargs name mock tests to run; the contract suite runs on a full session
+    contract_conftest = ROOT / "tests" / "contract" / "conftest.py"
+    if not contract_conftest.exists() or "--base-url" not in contract_conftest.read_text():
+        session.log("tests/contract has no --base-url mode yet: mocks/tests checked the mock")
+        return
+    # The project's contract suite in URL mode against the mock, in each of its modes; the
+    # mock demands the suite's key, so the suite's missing/wrong-key checks mean something.
+    key = os.environ.get("ROOMS_CONTRACT_API_KEY", "mock-contract-key")
+    modes = {"static": [], "dynamic": ["--dynamic"], "stateful": ["--stateful"]}
+    for mode, flags in modes.items():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(  # noqa: S603 (our own rooms-mock, fixed arguments)
+            [
+                str(Path(session.bin) / "rooms-mock"),
+                *flags,
+                "--port",
+                str(port),
+                "--api-key",
+                key,
+                "--no-reload",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            reports = ROOT / "reports"
+            session.run(
+                "pytest",
+                f"--junitxml={reports / f'mock-contract-{mode}.xml'}",
+                "tests/contract",
+                "--base-url",
+                f"http://127.0.0.1:{port}",
+                env={"ROOMS_CONTRACT_API_KEY": key, "ROOMS_CONTRACT_TARGET": f"mock-{mode}"},
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @nox.session(name="mock-serve", python=PYTHON)
 def mock_serve(session: nox.Session) -> None:
     """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""
+    # Only the mock's own small distribution: no database or broker packages.
     session.install("-e", "./mocks")
     session.run("rooms-mock", *session.posargs)
 
