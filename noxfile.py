@@ -102,7 +102,9 @@ def mock(session: nox.Session) -> None:
     import subprocess
     import time
 
-    _install(session, "tests", mock=True)
+    _install(session, "tests", "typing", mock=True)
+    with session.chdir(ROOT / "mocks"):
+        session.run("mypy")  # strict, per mocks/pyproject.toml: the mock is its own package
     # mocks/tests: the engine, the server, the responses fixture, and every schemathesis check
     # against a running mock in each mode (about 80 s on two cores).
     _run_pytest(session, "mocks/tests")

@@ -170,3 +170,20 @@ def test_a_spec_that_is_not_openapi_is_refused_with_a_reason(tmp_path: Path) -> 
     )
     assert result.returncode != 0
     assert "not an OpenAPI 3 document" in result.stderr
+
+
+def test_the_mock_needs_none_of_the_services_dependencies() -> None:
+    """Consumers install rooms-mock alone: no database, broker, Avro or connexion import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rooms_mock.cli, rooms_mock.asgi, rooms_mock.responses_mock, "
+        "rooms_mock.pytest_plugin, rooms_mock.resources\n"
+        "heavy = ('rooms', 'sqlalchemy', 'pika', 'fastavro', 'connexion', 'flask', 'psycopg')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

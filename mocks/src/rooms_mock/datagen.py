@@ -204,7 +204,7 @@ class DataGenerator:
         pattern = schema.get("pattern")
         by_format = _FORMATS.get(str(schema.get("format", "")))
         if by_format is not None:
-            return by_format(rng)
+            return str(by_format(rng))
         if isinstance(pattern, str):
             for _ in range(5):
                 drawn = string_matching(pattern, rng)

@@ -275,10 +275,11 @@ class MockEngine:
         cookies: dict[str, str],
     ) -> str | None:
         if check.kind == "apiKey":
+            value: str | None
             if check.where == "header":
                 value = headers.get(check.name)
             elif check.where == "query":
-                value = (query.get(check.name) or [None])[0]
+                value = next(iter(query.get(check.name, ())), None)
             else:
                 value = cookies.get(check.name)
             if not value:

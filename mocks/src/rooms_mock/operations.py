@@ -165,7 +165,8 @@ class OperationCompiler:
     def _parameter(self, spec: dict[str, Any]) -> Parameter:
         schema = spec.get("schema")
         if schema is None and isinstance(spec.get("content"), dict):
-            schema = next(iter(spec["content"].values()), {}).get("schema")
+            media = [value for value in spec["content"].values() if isinstance(value, dict)]
+            schema = media[0].get("schema") if media else None
         schema = schema or {}
         resolved = self.resolver.resolve(schema)
         kind = _schema_kind(self.resolver, schema)

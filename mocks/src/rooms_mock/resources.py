@@ -176,12 +176,12 @@ class ResourceStore:
         for name in (id_param, "id", f"{stem}_id", "uuid", "key"):
             if name in properties:
                 return name
-        for name, member in properties.items():
+        for key, member in properties.items():
             if (
                 self._merged(member).get("readOnly")
                 and self._merged(member).get("format") == "uuid"
             ):
-                return name
+                return str(key)
         return None
 
     def _unique(self, create: Operation, create_schema: dict[str, Any]) -> list[str]:

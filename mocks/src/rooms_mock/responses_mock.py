@@ -78,17 +78,19 @@ class MockedApi:
         url = urlsplit(prepared.url or "")
         prefix = urlsplit(self.base_url).path
         path = url.path[len(prefix) :] if prefix and url.path.startswith(prefix) else url.path
-        body = prepared.body
-        if isinstance(body, str):
-            body = body.encode()
-        elif body is not None and not isinstance(body, bytes):
-            body = b"".join(body)  # a generator or file-like body, read once
+        raw: Any = prepared.body  # str, bytes, None, or an iterable of chunks (a streamed upload)
+        if isinstance(raw, str):
+            body = raw.encode()
+        elif raw is None or isinstance(raw, bytes):
+            body = raw or b""
+        else:
+            body = b"".join(raw)
         request = MockRequest(
             method=(prepared.method or "GET").upper(),
             path=path or "/",
             query=url.query,
             headers={name.lower(): value for name, value in prepared.headers.items()},
-            body=body or b"",
+            body=body,
         )
         response = self.engine.handle(request)
         self.calls.append(Call(response.operation_id, request, response))
