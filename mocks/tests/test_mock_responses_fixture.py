@@ -96,3 +96,11 @@ def test_the_fixture_takes_options_from_a_marker(rooms_api: MockedApi) -> None:
     second = requests.get(f"http://other.mock/rooms/{ROOM_ID}", timeout=5).json()
     assert first == second
     assert first["id"] != ROOM_ID  # drawn, not the example
+
+
+def test_reset_forgets_calls_and_state() -> None:
+    with rooms_mock(BASE) as api:
+        requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers={"X-API-Key": "k"}, timeout=5)
+        api.reset()
+        assert api.calls == []
+        assert requests.get(f"{BASE}/rooms", timeout=5).json() == {"items": []}

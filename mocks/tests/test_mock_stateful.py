@@ -246,3 +246,18 @@ def test_another_crud_spec_with_integer_ids(tmp_path: Path) -> None:
     assert call("DELETE", "/pets/1").status == 204
     assert call("GET", "/pets/1").status == 404
     assert call("GET", "/pets").json() == [replaced.json()]
+
+
+def test_unique_members_can_be_named(tmp_path: Path) -> None:
+    spec = tmp_path / "pets.yaml"
+    spec.write_text(
+        PETS.replace(
+            "'404': {description: none}",
+            "'404': {description: none}\n        '409': {description: taken}",
+        ),
+        encoding="utf-8",
+    )
+    call = caller(MockEngine.from_path(spec, MockOptions(stateful=True, unique=("name",))))
+    assert call("POST", "/pets", json_body={"name": "Rex"}).status == 201
+    assert call("POST", "/pets", json_body={"name": "Rex"}).status == 409
+    assert call("POST", "/pets", json_body={"name": "Tom"}).status == 201
