@@ -29,21 +29,20 @@ from rooms_mock.operations import (
     is_json_media,
 )
 from rooms_mock.prefer import Preference, parse_prefer
-from rooms_mock.problems import PROBLEM_JSON, problem_body
+from rooms_mock.problems import (
+    INVALID,
+    NOT_ACCEPTABLE,
+    NOT_FOUND,
+    PROBLEM_JSON,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    UNSUPPORTED_MEDIA,
+    problem_body,
+)
+from rooms_mock.resources import ResourceStore
 from rooms_mock.routing import Router, base_path
 from rooms_mock.schemas import Violation
 from rooms_mock.spec import load_spec
-
-# Statuses for each kind of refusal: the first, if the operation documents it or has a
-# `default` response; else the first of the others that it documents; else the first.
-INVALID = (400, 422)
-UNAUTHORIZED = (401, 403)
-UNSUPPORTED_MEDIA = (415, 400)
-NOT_ACCEPTABLE = (406, 400)
-TOO_LARGE = (413, 400)
-NOT_FOUND = (404,)
-CONFLICT = (409,)
-STALE = (412, 409)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +138,6 @@ class MockEngine:
         self.resolver = compiler.resolver
         self.router = Router(self.operations, base_path(document.get("servers")))
         self.generator = DataGenerator(compiler.resolver, "response")
-        from rooms_mock.resources import ResourceStore  # the store builds on this module
-
         self.state = ResourceStore(self, compiler)
         self._check_static_responses()
 
@@ -167,14 +164,12 @@ class MockEngine:
     def handle(self, request: MockRequest) -> MockResponse:
         found = self.router.match(request.path)
         if found is None:
-            return self._problem(
-                None, NOT_FOUND, f"No path of the contract matches {request.path}."
-            )
+            return self.problem(None, NOT_FOUND, f"No path of the contract matches {request.path}.")
         methods, raw_path_params = found
         operation = methods.get(request.method)
         if operation is None:
             allowed = ", ".join(sorted(methods))
-            response = self._problem(
+            response = self.problem(
                 None, (405,), f"{request.method} is not allowed here; allowed: {allowed}."
             )
             response.headers.append(("allow", allowed))
@@ -195,7 +190,7 @@ class MockEngine:
         if operation.security:
             failure = self._security_failure(operation, headers, query, cookies)
             if failure is not None:
-                raise _Refusal(self._problem(operation, UNAUTHORIZED, failure))
+                raise _Refusal(self.problem(operation, UNAUTHORIZED, failure))
         violations: list[Violation] = []
         path_params: dict[str, Any] = {}
         query_values: dict[str, Any] = {}
@@ -227,7 +222,7 @@ class MockEngine:
         if violations:
             count = len(violations)
             detail = f"The request breaks {count} rule{'s' if count != 1 else ''} of the contract."
-            return self._problem(operation, INVALID, detail, violations)
+            return self.problem(operation, INVALID, detail, violations)
         preference = parse_prefer(headers["prefer"]) if "prefer" in headers else None
         if self.options.stateful and (preference is None or preference.code is None):
             parsed = ParsedRequest(request, path_params, query_values, body, media_type)
@@ -334,7 +329,7 @@ class MockEngine:
         if matched is None:
             expected = ", ".join(spec.media)
             raise _Refusal(
-                self._problem(
+                self.problem(
                     operation,
                     UNSUPPORTED_MEDIA,
                     f"Invalid Content-type ({media_type or 'none'}), expected {expected}.",
@@ -389,7 +384,7 @@ class MockEngine:
                 status = preference.code
                 if spec is None or not 100 <= status <= 599:
                     documented = ", ".join(operation.responses)
-                    return self._problem(
+                    return self.problem(
                         operation,
                         INVALID,
                         f"Prefer: code={preference.code}, but {operation.operation_id} "
@@ -408,7 +403,7 @@ class MockEngine:
         elif example is not None:
             if example not in content.examples:
                 known = ", ".join(content.examples) or "none"
-                return self._problem(
+                return self.problem(
                     operation,
                     INVALID,
                     f"Prefer: example={example}, but the {spec.key} response of "
@@ -443,7 +438,7 @@ class MockEngine:
             if any(r in (media, f"{major}/*") for r in ranges):
                 return content
         raise _Refusal(
-            self._problem(
+            self.problem(
                 operation,
                 NOT_ACCEPTABLE,
                 f"None of {accept} is offered; offered: {', '.join(spec.content)}.",
@@ -526,13 +521,14 @@ class MockEngine:
                 return str(drawn)
         return "mock"
 
-    def _problem(
+    def problem(
         self,
         operation: Operation | None,
         statuses: tuple[int, ...],
         detail: str,
         violations: list[Violation] | None = None,
     ) -> MockResponse:
+        """A refusal as a problem in the operation's documented shape (see problems.py)."""
         status = statuses[0]
         spec: ResponseSpec | None = None
         if operation is not None:
@@ -547,21 +543,11 @@ class MockEngine:
             content = ResponseContent(PROBLEM_JSON, None, None, {}, [])
         return self.build(operation, status, spec, content, body)
 
-    def problem(
-        self,
-        operation: Operation,
-        statuses: tuple[int, ...],
-        detail: str,
-        violations: list[Violation] | None = None,
-    ) -> MockResponse:
-        """A refusal in the documented shape (for the stateful handlers)."""
-        return self._problem(operation, statuses, detail, violations)
-
     def payload_too_large(self, request: MockRequest) -> MockResponse:
         found = self.router.match(request.path)
         operation = found[0].get(request.method) if found else None
         limit = self.options.max_body_bytes
-        return self._problem(operation, TOO_LARGE, f"The body exceeds {limit} bytes.")
+        return self.problem(operation, TOO_LARGE, f"The body exceeds {limit} bytes.")
 
 
 def _valid_header(header: Any, value: Any) -> bool:

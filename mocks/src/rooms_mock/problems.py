@@ -9,6 +9,17 @@ from rooms_mock.schemas import Violation
 
 PROBLEM_JSON = "application/problem+json"
 
+# Statuses for each kind of refusal: the first, if the operation documents it or has a
+# `default` response; else the first of the others that it documents; else the first.
+INVALID = (400, 422)
+UNAUTHORIZED = (401, 403)
+UNSUPPORTED_MEDIA = (415, 400)
+NOT_ACCEPTABLE = (406, 400)
+TOO_LARGE = (413, 400)
+NOT_FOUND = (404,)
+CONFLICT = (409,)
+STALE = (412, 409)
+
 HTTP_TITLES = {
     400: "Bad Request",
     401: "Unauthorized",

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode
 
 from rooms_mock.operations import Operation, OperationCompiler, ResponseContent, is_json_media
+from rooms_mock.problems import CONFLICT, INVALID, NOT_FOUND, STALE
 from rooms_mock.schemas import CompiledSchema
 
 if TYPE_CHECKING:
@@ -312,22 +314,15 @@ class ResourceStore:
         extra: list[tuple[str, str]] | None = None,
     ) -> MockResponse:
         spec = operation.response_for(status)
-        content = spec.first_content() if spec else None
-        body: Any = value
-        if content is None:
-            from rooms_mock.engine import _NO_BODY
-
-            body = _NO_BODY
+        content = spec.first_content() if spec else None  # None: a body-less answer (204)
         return self._engine.build(
-            operation, status, spec, content, body, etag=etag, location=location, extra=extra
+            operation, status, spec, content, value, etag=etag, location=location, extra=extra
         )
 
     def _status(self, operation: Operation) -> int:
         return int(operation.success) if operation.success.isdigit() else 200
 
     def _not_found(self, operation: Operation, resource: Resource, item_id: Any) -> MockResponse:
-        from rooms_mock.engine import NOT_FOUND
-
         return self._engine.problem(
             operation, NOT_FOUND, f"No item of {resource.collection} has id {item_id}."
         )
@@ -338,8 +333,6 @@ class ResourceStore:
         etag = resource.etags[key]
         if _etag_matches(header, etag) or not operation.documents(412):
             return None
-        from rooms_mock.engine import STALE
-
         return self._engine.problem(operation, STALE, f"The item is at {etag}, not {header}.")
 
     def _conflict(
@@ -351,8 +344,6 @@ class ResourceStore:
                 continue
             for other_key, other in resource.items.items():
                 if other_key != key and other.get(name) == value:
-                    from rooms_mock.engine import CONFLICT
-
                     return self._engine.problem(
                         operation, CONFLICT, f"An item with {name} {value} already exists."
                     )
@@ -363,8 +354,6 @@ class ResourceStore:
     ) -> MockResponse | None:
         if resource.item_validator.is_valid(item):
             return None
-        from rooms_mock.engine import INVALID
-
         violations = resource.item_validator.violations(item, where="body")
         return self._engine.problem(
             operation,
@@ -576,8 +565,6 @@ class ResourceStore:
 
     @staticmethod
     def _link(request: ParsedRequest, cursor_name: str, token: str) -> str:
-        from urllib.parse import parse_qsl, urlencode
-
         pairs = [
             (k, v)
             for k, v in parse_qsl(request.request.query, keep_blank_values=True)
