@@ -104,3 +104,11 @@ def test_reset_forgets_calls_and_state() -> None:
         api.reset()
         assert api.calls == []
         assert requests.get(f"{BASE}/rooms", timeout=5).json() == {"items": []}
+
+
+def test_percent_encoded_paths_are_decoded_as_a_server_would() -> None:
+    with rooms_mock(BASE, stateful=False) as api:
+        response = requests.get(f"{BASE}/rooms/not%20a%20uuid", timeout=5)
+        assert response.status_code == 400
+        assert "not a uuid" in response.json()["violations"][0]["message"]
+        assert api.calls[0].request.path == "/rooms/not a uuid"

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 import responses
@@ -78,6 +78,7 @@ class MockedApi:
         url = urlsplit(prepared.url or "")
         prefix = urlsplit(self.base_url).path
         path = url.path[len(prefix) :] if prefix and url.path.startswith(prefix) else url.path
+        path = unquote(path)  # as an ASGI server hands it over: percent-decoded
         raw: Any = prepared.body  # str, bytes, None, or an iterable of chunks (a streamed upload)
         if isinstance(raw, str):
             body = raw.encode()
