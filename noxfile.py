@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import nox
@@ -43,13 +44,21 @@ def _run_pytest(
     markers: str | None = None,
     env: dict[str, str] | None = None,
     extra: tuple[str, ...] = (),
+    targets_with_posargs: bool = False,
 ) -> None:
     reports = ROOT / "reports"
     reports.mkdir(exist_ok=True)
     args = ["pytest", f"--junitxml={reports / (session.name + '.xml')}", *extra]
     if markers:
         args += ["-m", markers]
-    session.run(*args, *(session.posargs or default_targets), env=env or {})
+    # posargs replace the targets, except where they are options for the targets
+    # (`nox -s contract -- --base-url URL` still runs tests/contract).
+    targets = (
+        [*default_targets, *session.posargs]
+        if targets_with_posargs
+        else (session.posargs or default_targets)
+    )
+    session.run(*args, *targets, env=env or {})
 
 
 @nox.session(python=PYTHON)
@@ -78,14 +87,25 @@ def tests(session: nox.Session) -> None:
 def contract(session: nox.Session) -> None:
     """The contract suite generated from the spec (`-- --base-url URL` for any server)."""
     _install(session, "tests")
-    _run_pytest(session, "tests/contract")
+    # A fixed seed: a CI failure replays exactly. `nox -s fuzz` explores with fresh ones.
+    _run_pytest(
+        session, "tests/contract", extra=("--hypothesis-seed=20261124",), targets_with_posargs=True
+    )
 
 
 @nox.session(python=PYTHON)
 def fuzz(session: nox.Session) -> None:
     """The contract suite for far longer, with a random seed it prints."""
     _install(session, "tests")
-    _run_pytest(session, "tests/contract", env={"ROOMS_CONTRACT_PROFILE": "fuzz"})
+    seed = str(random.randrange(2**32))
+    session.log(f"fuzz seed: {seed} (replay with: nox -s contract -- --hypothesis-seed={seed})")
+    _run_pytest(
+        session,
+        "tests/contract",
+        env={"ROOMS_CONTRACT_PROFILE": "fuzz"},
+        extra=(f"--hypothesis-seed={seed}",),
+        targets_with_posargs=True,
+    )
 
 
 @nox.session(python=PYTHON)

@@ -26,7 +26,7 @@ from rooms.entrypoints.api_keys import api_key_handler_factory
 from rooms.entrypoints.problems import (
     connexion_problem_response,
     domain_error_response,
-    http_exception_response,
+    http_exception_handler,
 )
 from rooms.entrypoints.request_middleware import RequestMiddleware
 from rooms.entrypoints.request_validation import validator_map
@@ -73,6 +73,25 @@ class InjectingResolver(Resolver):  # type: ignore[misc]
         return call
 
 
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def allowed_methods_of(spec: OpenApiSpec) -> Callable[[str], list[str]]:
+    """For a request path, the methods the spec documents on it (for a 405's Allow)."""
+    templates = [
+        (
+            re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
+            sorted(method.upper() for method in item if method in _METHODS),
+        )
+        for path, item in spec["paths"].items()
+    ]
+
+    def allowed(path: str) -> list[str]:
+        return next((methods for pattern, methods in templates if pattern.match(path)), [])
+
+    return allowed
+
+
 class RoomsApp:
     """The ASGI application `rooms serve` runs, with handles on its parts for tests."""
 
@@ -95,7 +114,9 @@ class RoomsApp:
             swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
         )
         self.connexion_app.add_error_handler(ProblemException, connexion_problem_response)
-        self.connexion_app.add_error_handler(HTTPException, http_exception_response)
+        self.connexion_app.add_error_handler(
+            HTTPException, http_exception_handler(allowed_methods_of(injector.get(OpenApiSpec)))
+        )
         self.flask_app = self.connexion_app.app
         self.flask_app.register_error_handler(RoomError, domain_error_response)
         FlaskInjector(app=self.flask_app, injector=injector)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any
 
 from connexion.exceptions import ProblemException
@@ -118,12 +119,25 @@ def connexion_problem_response(
     )
 
 
-def http_exception_response(_request: ConnexionRequest, error: HTTPException) -> ConnexionResponse:
-    """connexion error handler: routing answers such as 404 and 405."""
-    body = problem(error.status_code, str(error.detail))
-    return ConnexionResponse(
-        status_code=error.status_code,
-        mimetype=PROBLEM_JSON,
-        body=problem_bytes(body),
-        headers=dict(error.headers or {}),
-    )
+def http_exception_handler(
+    allowed_methods: Callable[[str], list[str]],
+) -> Callable[[ConnexionRequest, HTTPException], ConnexionResponse]:
+    """connexion error handler for routing answers (404, 405).
+
+    Starlette's 405 lists the methods of the first route that matched the path, and
+    connexion makes one route per operation, so `Allow` comes from the spec instead.
+    """
+
+    def respond(request: ConnexionRequest, error: HTTPException) -> ConnexionResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+        body = problem(error.status_code, str(error.detail))
+        return ConnexionResponse(
+            status_code=error.status_code,
+            mimetype=PROBLEM_JSON,
+            body=problem_bytes(body),
+            headers=headers,
+        )
+
+    return respond

@@ -1,0 +1,47 @@
+"""Running the schemathesis CLI against a URL with the suite's settings, seed and report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rooms.contract_files import openapi_path
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SEED = "20261124"
+REPORTS = Path(__file__).resolve().parents[2] / "reports"
+
+
+def run_schemathesis(
+    url: str, api_key: str, workdir: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("schemathesis") or str(Path(sys.executable).with_name("schemathesis"))
+    seed = [] if os.environ.get("ROOMS_CONTRACT_PROFILE") == "fuzz" else ["--seed", SEED]
+    return subprocess.run(
+        [
+            command,
+            "--config-file",
+            str(CONFIG),
+            "run",
+            str(openapi_path()),
+            "--url",
+            url,
+            "-H",
+            f"X-API-Key: {api_key}",
+            "--no-color",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(REPORTS),
+            *seed,
+            *args,
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
