@@ -44,6 +44,7 @@ class RoomUpdated:
 class RoomDeleted:
     room_id: uuid.UUID
     version: int  # the version of the room that was deleted
+    url: str | None = None  # the deleted room's url (RoomDeleted v2)
     event_id: uuid.UUID = field(default_factory=uuid.uuid4)
     occurred_at: datetime = field(default_factory=utc_now)
 

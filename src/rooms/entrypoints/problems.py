@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from contextvars import ContextVar
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from connexion.exceptions import ProblemException

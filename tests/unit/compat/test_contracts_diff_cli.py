@@ -62,8 +62,8 @@ SPEC_DEPRECATING_GET = _spec(
 
 def git(repo: Path, *args: str) -> str:
     # A fixed git command line on a temporary repository the test made.
-    result = subprocess.run(  # noqa: S603
-        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],  # noqa: S607
+    result = subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
         capture_output=True,
         text=True,
         check=True,

@@ -7,7 +7,7 @@ from typing import Any
 from rooms.adapters.avro.schema_store import SchemaStore
 from rooms.adapters.avro.single_object import encode
 from rooms.contract_files import avro_dir
-from rooms.domain.events import DomainEvent, RoomCreated, RoomUpdated
+from rooms.domain.events import DomainEvent, RoomCreated, RoomDeleted, RoomUpdated
 from rooms.domain.model import Room
 from rooms.service_layer.event_encoding import EncodedEvent
 
@@ -55,6 +55,8 @@ def event_record(event: DomainEvent) -> dict[str, Any]:
         record["room"] = room_record(event.room)
     if isinstance(event, RoomUpdated):
         record["changed_fields"] = list(event.changed_fields)
+    if isinstance(event, RoomDeleted):
+        record["url"] = event.url
     return record
 
 
