@@ -112,7 +112,8 @@ def fuzz(session: nox.Session) -> None:
 def property(session: nox.Session) -> None:
     """Avro event contracts checked with Hypothesis (`-- --hypothesis-profile=long`)."""
     _install(session, "tests")
-    _run_pytest(session, "tests/property")
+    # posargs add options (`-- --hypothesis-profile=long`); the targets stay.
+    _run_pytest(session, "tests/property", "tests/unit/testing", targets_with_posargs=True)
 
 
 @nox.session(python=PYTHON)
