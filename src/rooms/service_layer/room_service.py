@@ -80,7 +80,9 @@ class RoomService:
             with self._uow_factory() as uow:
                 current = self._current(uow, room_id, if_match)
                 if uow.rooms.remove(room_id, expected_version=current.version):
-                    uow.record(RoomDeleted(room_id=room_id, version=current.version, url=current.url))
+                    uow.record(
+                        RoomDeleted(room_id=room_id, version=current.version, url=current.url)
+                    )
                     uow.commit()
                     return
         raise StaleRoom(current_etag="(changing too often)", given=if_match or "*")
