@@ -36,11 +36,15 @@ class Room:
 
     @classmethod
     def from_json(cls, body: dict[str, Any], etag: str | None = None) -> Room:
-        return cls(body["id"], body["name"], body["price"], body["currency"], body["area"]["city"], etag)
+        return cls(
+            body["id"], body["name"], body["price"], body["currency"], body["area"]["city"], etag
+        )
 
 
 class BookingClient:
-    def __init__(self, base_url: str, api_key: str, session: requests.Session | None = None) -> None:
+    def __init__(
+        self, base_url: str, api_key: str, session: requests.Session | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.api_key = api_key
@@ -56,7 +60,11 @@ class BookingClient:
         return response
 
     def create(self, room: dict[str, Any]) -> Room:
-        response = self._check(self.session.post(f"{self.base_url}/rooms", json=room, headers={"X-API-Key": self.api_key}, timeout=10))
+        response = self._check(
+            self.session.post(
+                f"{self.base_url}/rooms", json=room, headers={"X-API-Key": self.api_key}, timeout=10
+            )
+        )
         return Room.from_json(response.json(), response.headers.get("ETag"))
 
     def get(self, room_id: str) -> Room:
@@ -67,7 +75,9 @@ class BookingClient:
         """Every room in `city`, following the cursor page after page."""
         params: dict[str, Any] = {"city": city, "limit": page_size}
         while True:
-            page = self._check(self.session.get(f"{self.base_url}/rooms", params=params, timeout=10)).json()
+            page = self._check(
+                self.session.get(f"{self.base_url}/rooms", params=params, timeout=10)
+            ).json()
             yield from (Room.from_json(item) for item in page["items"])
             if "next" not in page:
                 return
@@ -75,8 +85,17 @@ class BookingClient:
 
     def reprice(self, room: Room, price: int) -> Room:
         """Change the price of the room as we read it; ChangedMeanwhile if it moved on."""
-        headers = {"X-API-Key": self.api_key, "Content-Type": "application/merge-patch+json", "If-Match": room.etag or "*"}
+        headers = {
+            "X-API-Key": self.api_key,
+            "Content-Type": "application/merge-patch+json",
+            "If-Match": room.etag or "*",
+        }
         response = self._check(
-            self.session.patch(f"{self.base_url}/rooms/{room.id}", data=f'{{"price": {int(price)}}}', headers=headers, timeout=10)
+            self.session.patch(
+                f"{self.base_url}/rooms/{room.id}",
+                data=f'{{"price": {int(price)}}}',
+                headers=headers,
+                timeout=10,
+            )
         )
         return Room.from_json(response.json(), response.headers.get("ETag"))

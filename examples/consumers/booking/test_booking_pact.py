@@ -6,10 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pact import Pact, match
 
-from examples.consumers.booking.booking_client import BookingClient, ChangedMeanwhile, Room, RoomMissing, UrlTaken
+from examples.consumers.booking.booking_client import (
+    BookingClient,
+    ChangedMeanwhile,
+    Room,
+    RoomMissing,
+    UrlTaken,
+)
 from examples.consumers.pact_files import PACT_DIR, PROVIDER
+from pact import Pact, match
 
 KEY = "booking-api-key-1"
 ROOM_ID = "0b1c5f1e-7c53-4a3e-9a53-3f6c2f1d7e01"
@@ -26,7 +32,12 @@ NEW_ROOM = {
     "url": "https://flats.example/listing/1842",
     "area": {"name": "Príncipe Real", "city": "Lisbon", "country": "PT"},
 }
-PROBLEM = {"type": match.str("about:blank"), "title": match.str("Not Found"), "status": match.int(404), "detail": match.str("No room has this id.")}
+PROBLEM = {
+    "type": match.str("about:blank"),
+    "title": match.str("Not Found"),
+    "status": match.int(404),
+    "detail": match.str("No room has this id."),
+}
 
 
 def room(**overrides: Any) -> dict[str, Any]:
@@ -86,7 +97,10 @@ def test_a_url_already_listed_is_refused(pact: Pact) -> None:
         .with_header("X-API-Key", match.str(KEY))
         .with_body(NEW_ROOM, content_type="application/json")
         .will_respond_with(409)
-        .with_body({**PROBLEM, "status": match.int(409), "title": match.str("Duplicate room url")}, content_type="application/problem+json")
+        .with_body(
+            {**PROBLEM, "status": match.int(409), "title": match.str("Duplicate room url")},
+            content_type="application/problem+json",
+        )
     )
     with pact.serve() as server, pytest.raises(UrlTaken):
         BookingClient(str(server.url), KEY).create(NEW_ROOM)
@@ -125,7 +139,10 @@ def test_lists_a_city_following_the_cursor(pact: Pact) -> None:
         .with_request("GET", "/rooms")
         .with_query_parameters({"city": "Lisbon", "limit": "2"})
         .will_respond_with(200)
-        .with_body({"items": match.each_like(room(), min=2), "next": CURSOR_AFTER_SECOND}, content_type="application/json")
+        .with_body(
+            {"items": match.each_like(room(), min=2), "next": CURSOR_AFTER_SECOND},
+            content_type="application/json",
+        )
     )
     (
         pact.upon_receiving("a request for the next page of rooms in Lisbon")
@@ -141,7 +158,11 @@ def test_lists_a_city_following_the_cursor(pact: Pact) -> None:
     assert len(rooms) == 2
 
 
-PATCH_HEADERS = {"X-API-Key": match.str(KEY), "Content-Type": "application/merge-patch+json", "If-Match": ETAG_V1}
+PATCH_HEADERS = {
+    "X-API-Key": match.str(KEY),
+    "Content-Type": "application/merge-patch+json",
+    "If-Match": ETAG_V1,
+}
 CURRENT = Room(ROOM_ID, "Bright room near Príncipe Real", 85000, "EUR", "Lisbon", ETAG_V1)
 
 
@@ -153,7 +174,10 @@ def test_reprices_the_version_it_read(pact: Pact) -> None:
         .with_headers(PATCH_HEADERS)
         .with_body('{"price": 79000}', content_type="application/merge-patch+json")
         .will_respond_with(200)
-        .with_header("ETag", match.regex('"0b1c5f1e7c534a3e9a533f6c2f1d7e01-2"', regex=r'^"[0-9a-f]{32}-[0-9]+"$'))
+        .with_header(
+            "ETag",
+            match.regex('"0b1c5f1e7c534a3e9a533f6c2f1d7e01-2"', regex=r'^"[0-9a-f]{32}-[0-9]+"$'),
+        )
         .with_body(room(price=match.int(79000)), content_type="application/json")
     )
     with pact.serve() as server:
@@ -170,7 +194,10 @@ def test_a_stale_version_is_reported_for_a_reread(pact: Pact) -> None:
         .with_headers(PATCH_HEADERS)
         .with_body('{"price": 79000}', content_type="application/merge-patch+json")
         .will_respond_with(412)
-        .with_body({**PROBLEM, "status": match.int(412), "title": match.str("Precondition failed")}, content_type="application/problem+json")
+        .with_body(
+            {**PROBLEM, "status": match.int(412), "title": match.str("Precondition failed")},
+            content_type="application/problem+json",
+        )
     )
     with pact.serve() as server, pytest.raises(ChangedMeanwhile):
         BookingClient(str(server.url), KEY).reprice(CURRENT, 79000)

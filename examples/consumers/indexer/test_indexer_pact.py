@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pact import Pact
 
 from examples.consumers.indexer.search_indexer import SearchIndexer
 from examples.consumers.pact_files import PACT_DIR, PROVIDER
+from pact import Pact
 from rooms.adapters.avro import AvroEventEncoder
 from rooms.domain.events import DomainEvent, RoomCreated, RoomDeleted, RoomUpdated
 from rooms.domain.model import Area, Recurrence, Room
@@ -29,15 +29,39 @@ AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 ANY_BYTES = {"body": {"$": {"combine": "AND", "matchers": [{"match": "type"}]}}}
 ENCODER = AvroEventEncoder()
 ROOM = Room(
-    id=ROOM_ID, version=1, created_at=AT, updated_at=AT, name="Bright room", price=85000, currency="EUR",
-    recurrence=Recurrence.MONTHLY, provider="flats.example", url="https://flats.example/listing/1842",
+    id=ROOM_ID,
+    version=1,
+    created_at=AT,
+    updated_at=AT,
+    name="Bright room",
+    price=85000,
+    currency="EUR",
+    recurrence=Recurrence.MONTHLY,
+    provider="flats.example",
+    url="https://flats.example/listing/1842",
     area=Area(name="Príncipe Real", city="Lisbon", country="PT"),
 )
 # Fixed ids and times keep the committed pact file the same from run to run.
 EVENTS: list[tuple[str, str, DomainEvent]] = [
-    ("a RoomCreated event", "a room was created", RoomCreated(room=ROOM, event_id=uuid.UUID(int=1), occurred_at=AT)),
-    ("a RoomUpdated event", "a room was repriced", RoomUpdated(room=ROOM, changed_fields=("price",), event_id=uuid.UUID(int=2), occurred_at=AT)),
-    ("a RoomDeleted event", "a room was deleted", RoomDeleted(room_id=ROOM_ID, version=1, url=ROOM.url, event_id=uuid.UUID(int=3), occurred_at=AT)),
+    (
+        "a RoomCreated event",
+        "a room was created",
+        RoomCreated(room=ROOM, event_id=uuid.UUID(int=1), occurred_at=AT),
+    ),
+    (
+        "a RoomUpdated event",
+        "a room was repriced",
+        RoomUpdated(
+            room=ROOM, changed_fields=("price",), event_id=uuid.UUID(int=2), occurred_at=AT
+        ),
+    ),
+    (
+        "a RoomDeleted event",
+        "a room was deleted",
+        RoomDeleted(
+            room_id=ROOM_ID, version=1, url=ROOM.url, event_id=uuid.UUID(int=3), occurred_at=AT
+        ),
+    ),
 ]
 
 
@@ -56,7 +80,9 @@ def test_the_indexer_reads_every_room_event(pact: Pact) -> None:
             .given(state, {"room_id": str(ROOM_ID)})
             .with_binary_body(encoded.payload, "application/avro")
             .with_matching_rules(ANY_BYTES)
-            .with_metadata({"avro-fingerprint": encoded.schema_fingerprint.hex(), "type": encoded.event_type})
+            .with_metadata(
+                {"avro-fingerprint": encoded.schema_fingerprint.hex(), "type": encoded.event_type}
+            )
         )
     indexer = SearchIndexer()
     seen: list[str] = []
