@@ -33,14 +33,14 @@ pytestmark = pytest.mark.integration
 
 
 class Queue:
-    """A private queue bound to every room event, read with basic_get."""
+    """A private queue bound to every room event of one exchange, read with basic_get."""
 
-    def __init__(self, amqp_url: str) -> None:
+    def __init__(self, amqp_url: str, exchange: str) -> None:
         self.connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
         self.channel = self.connection.channel()
-        self.channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
+        self.channel.exchange_declare(exchange, exchange_type="topic", auto_delete=True)
         self.name = self.channel.queue_declare("", exclusive=True).method.queue
-        self.channel.queue_bind(self.name, EXCHANGE, routing_key="room.*")
+        self.channel.queue_bind(self.name, exchange, routing_key="room.*")
 
     def take(self, count: int, timeout: float = 20) -> list[tuple[Any, Any, bytes]]:
         messages: list[tuple[Any, Any, bytes]] = []
@@ -58,15 +58,21 @@ class Queue:
 
 
 @pytest.fixture
-def queue(amqp_url: str) -> Iterator[Queue]:
-    bound = Queue(amqp_url)
+def exchange() -> str:
+    """An exchange of this test's own: other runs on the same broker cannot mix in."""
+    return f"{EXCHANGE}.test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def queue(amqp_url: str, exchange: str) -> Iterator[Queue]:
+    bound = Queue(amqp_url, exchange)
     yield bound
     bound.close()
 
 
 @pytest.fixture
-def relay(db_app: RoomsApp, amqp_url: str) -> Iterator[OutboxRelay]:
-    publisher = AmqpPublisher(amqp_url)
+def relay(db_app: RoomsApp, amqp_url: str, exchange: str) -> Iterator[OutboxRelay]:
+    publisher = AmqpPublisher(amqp_url, exchange=exchange)
     yield OutboxRelay(db_app.injector.get(Engine), publisher)
     publisher.close()
 
@@ -128,14 +134,14 @@ def test_every_change_through_the_api_arrives_and_decodes_to_what_the_api_answer
 
 
 def test_a_broker_outage_loses_nothing(
-    db_app: RoomsApp, api: TestClient, amqp_url: str, queue: Queue
+    db_app: RoomsApp, api: TestClient, amqp_url: str, queue: Queue, exchange: str
 ) -> None:
     broker = urlsplit(amqp_url)
     proxy = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
     proxied = amqp_url.replace(f"{broker.hostname}:{broker.port}", f"127.0.0.1:{proxy.port}")
     relay = OutboxRelay(
         db_app.injector.get(Engine),
-        AmqpPublisher(proxied),
+        AmqpPublisher(proxied, exchange=exchange),
         idle_seconds=0.05,
         max_backoff_seconds=0.2,
     )
@@ -174,12 +180,12 @@ def test_a_broker_outage_loses_nothing(
 
 
 def test_two_relays_at_once_publish_each_event_once(
-    db_app: RoomsApp, api: TestClient, amqp_url: str, queue: Queue
+    db_app: RoomsApp, api: TestClient, amqp_url: str, queue: Queue, exchange: str
 ) -> None:
     for _ in range(40):
         api.post("/rooms", json=room_body(), headers=WRITE_HEADERS)
     engine = db_app.injector.get(Engine)
-    publishers = [AmqpPublisher(amqp_url) for _ in range(2)]
+    publishers = [AmqpPublisher(amqp_url, exchange=exchange) for _ in range(2)]
     relays = [OutboxRelay(engine, publisher, batch_size=5) for publisher in publishers]
     barrier = threading.Barrier(2)
 
