@@ -38,7 +38,9 @@ class Queue:
     def __init__(self, amqp_url: str, exchange: str) -> None:
         self.connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
         self.channel = self.connection.channel()
-        self.channel.exchange_declare(exchange, exchange_type="topic", auto_delete=True)
+        self.exchange = exchange
+        # Declared as the publisher declares it (durable), and deleted when the test ends.
+        self.channel.exchange_declare(exchange, exchange_type="topic", durable=True)
         self.name = self.channel.queue_declare("", exclusive=True).method.queue
         self.channel.queue_bind(self.name, exchange, routing_key="room.*")
 
@@ -54,6 +56,7 @@ class Queue:
         return messages
 
     def close(self) -> None:
+        self.channel.exchange_delete(self.exchange)
         self.connection.close()
 
 
