@@ -147,8 +147,9 @@ def wrk(
     _run_wrk(url, 1, connections, post_body, api_key)
     output = _run_wrk(url, seconds, connections, post_body, api_key)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
-    p50 = _ms(re.search(r"50%\s+(\S+)", output)[1])  # type: ignore[index]
-    p99 = _ms(re.search(r"99%\s+(\S+)", output)[1])  # type: ignore[index]
+    # Anchored to the distribution's own lines: "90.50%" in the thread stats also ends in 50%.
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
     errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = int(errors_match[1]) if errors_match else 0
     return Result(server, request, rps, p50, p99, errors)
