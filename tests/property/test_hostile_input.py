@@ -15,6 +15,7 @@ from rooms.adapters.avro import AvroDecodeError, SchemaStore
 from rooms.adapters.avro.single_object import MARKER, decode, encode
 from rooms.contract_files import avro_dir
 from rooms.testing import from_avro_schema
+from tests.property.profiles import chosen
 
 STORE = SchemaStore.load(avro_dir())
 VERSIONS = list(STORE)
@@ -49,16 +50,19 @@ def assert_refused_cleanly(payload: bytes) -> None:
     assert payload[:2] == MARKER
 
 
+@chosen()
 @given(st.binary(max_size=512))
 def test_arbitrary_bytes(payload: bytes) -> None:
     assert_refused_cleanly(payload)
 
 
+@chosen()
 @given(st.sampled_from(FINGERPRINTS), st.binary(max_size=512))
 def test_a_known_header_with_an_arbitrary_body(fingerprint: bytes, body: bytes) -> None:
     assert_refused_cleanly(MARKER + fingerprint + body)
 
 
+@chosen()
 @given(st.data())
 def test_every_truncation_of_a_valid_payload(data: st.DataObject) -> None:
     version = data.draw(st.sampled_from(VERSIONS))
@@ -72,6 +76,7 @@ def test_every_truncation_of_a_valid_payload(data: st.DataObject) -> None:
     raise AssertionError(f"a payload cut at {cut} of {len(payload)} bytes decoded")
 
 
+@chosen()
 @given(st.sampled_from(FINGERPRINTS), st.integers(2**20, 2**62), st.binary(max_size=16))
 def test_huge_length_prefixes(fingerprint: bytes, length: int, tail: bytes) -> None:
     zigzag = length << 1
@@ -84,6 +89,7 @@ def test_huge_length_prefixes(fingerprint: bytes, length: int, tail: bytes) -> N
     assert_refused_cleanly(MARKER + fingerprint + bytes(varint) + tail)
 
 
+@chosen()
 @given(
     st.binary(min_size=2, max_size=2).filter(lambda marker: marker != MARKER),
     st.binary(max_size=64),
@@ -97,6 +103,7 @@ def test_a_wrong_marker(marker: bytes, rest: bytes) -> None:
     raise AssertionError("a payload without the C3 01 marker decoded")
 
 
+@chosen()
 @given(
     st.binary(min_size=8, max_size=8).filter(lambda f: f not in FINGERPRINTS),
     st.binary(max_size=64),

@@ -2,4 +2,5 @@
 
 from __future__ import annotations
 
+from rooms.testing.avro_strategies import UnsupportedSchema as UnsupportedSchema
 from rooms.testing.avro_strategies import from_avro_schema as from_avro_schema
