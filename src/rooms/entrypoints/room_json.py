@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from rooms.domain.model import Area, Coordinates, Image, Recurrence, Room, RoomDraft
+from rooms.domain.model import (
+    EDITABLE_FIELDS,
+    Area,
+    Coordinates,
+    Image,
+    Recurrence,
+    Room,
+    RoomDraft,
+)
 
 JsonObject = dict[str, Any]
 
@@ -70,4 +79,16 @@ def draft_from_json(body: JsonObject) -> RoomDraft:
         ),
         images=tuple(Image(url=image["url"]) for image in body.get("images") or ()),
         is_visible=body.get("is_visible", True),
+    )
+
+
+def room_from_json(body: JsonObject) -> Room:
+    """A stored room from its API representation (the inverse of room_to_json)."""
+    draft = draft_from_json(body)
+    return Room(
+        id=uuid.UUID(body["id"]),
+        version=body["version"],
+        created_at=datetime.fromisoformat(body["created_at"]),
+        updated_at=datetime.fromisoformat(body["updated_at"]),
+        **{name: getattr(draft, name) for name in EDITABLE_FIELDS},
     )
