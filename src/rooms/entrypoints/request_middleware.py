@@ -7,7 +7,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -134,7 +133,3 @@ def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
         if name == REQUEST_ID_HEADER and _SAFE_REQUEST_ID.match(value):
             return value
     return uuid.uuid4().hex.encode()
-
-
-def asgi_app_with_middleware(app: Any, *, max_body_bytes: int) -> RequestMiddleware:
-    return RequestMiddleware(app, max_body_bytes=max_body_bytes)
