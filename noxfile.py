@@ -292,6 +292,8 @@ def events(session: nox.Session) -> None:
         session.install("--force-reinstall", "--no-deps", str(wheel))
     with session.chdir(ROOT / "events"):
         session.run("mypy")  # strict, per events/pyproject.toml
+    # The committed samples are what the contract's examples encode to, byte for byte.
+    session.run("rooms-events", "samples", str(ROOT / "contracts" / "samples"), "--check")
     _run_pytest(
         session,
         "events/tests",
