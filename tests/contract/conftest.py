@@ -10,9 +10,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from starlette.testclient import TestClient
 
 from rooms.contract_files import openapi_path
 from rooms.entrypoints.app import RoomsApp
@@ -97,3 +99,14 @@ def server_url(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[
         return
     with serve_in_thread(contract_app) as url:
         yield url
+
+
+@pytest.fixture
+def contract_http(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[httpx.Client]:
+    """An HTTP client for the target: --base-url, or the in-process app."""
+    if base_url:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            yield client
+    else:
+        with TestClient(contract_app) as client:
+            yield client
