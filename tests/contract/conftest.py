@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from rooms.contract_files import openapi_path
 from rooms.entrypoints.app import RoomsApp
 from tests.conftest import API_KEY, open_app
+from tests.contract.fault_score import FaultScorePlugin, fault_score  # noqa: F401 (a fixture)
 from tests.contract.servers import serve_in_thread
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -110,3 +111,9 @@ def contract_http(base_url: str | None, contract_app: RoomsApp | None) -> Iterat
     else:
         with TestClient(contract_app) as client:
             yield client
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fault score table: every fault set under tests/contract records into it.
+    if not config.pluginmanager.has_plugin("rooms-fault-score"):
+        config.pluginmanager.register(FaultScorePlugin(), "rooms-fault-score")
