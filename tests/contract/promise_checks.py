@@ -17,6 +17,7 @@ from tests.contract.conditional_promises import (
 from tests.contract.filter_promises import check_filters
 from tests.contract.media_type_promises import check_accept, check_request_media_types
 from tests.contract.paging_promises import check_paging
+from tests.contract.write_refusal_promises import check_payload_size, check_url_conflicts
 
 PromiseCheck = Callable[[httpx.Client, str], None]
 
@@ -27,4 +28,6 @@ PROMISE_CHECKS: dict[str, PromiseCheck] = {
     "accept": check_accept,
     "conditional-requests": check_conditional_requests,
     "response-headers": check_created_room_headers,
+    "conflicts": check_url_conflicts,
+    "payload-size": check_payload_size,
 }

@@ -165,6 +165,62 @@ def location_names_another_room(scope: Scope, status: int, headers: Headers, bod
     return status, headers, body
 
 
+def conflict_on_update_as_bad_request(
+    scope: Scope, status: int, headers: Headers, body: bytes
+) -> Answer:
+    """The duplicate-url error of an update mapped to 400, as a generic integrity error."""
+    if scope["method"] == "PATCH" and status == 409:
+        problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
+        return 400, {b"content-type": b"application/problem+json"}, json.dumps(problem).encode()
+    return status, headers, body
+
+
+class StoresThenRefusesLargeBodies:
+    """Checks the body size after handling the request: the room is stored, the answer is 413."""
+
+    def __init__(self, app: ASGIApp, limit: int = 65536) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if len(body) <= self.limit:
+            await self.app(scope, _replay(body), send)
+            return
+        compact = json.dumps(json.loads(body)).encode()
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+        headers.append((b"content-length", str(len(compact)).encode()))
+
+        async def discard(message: Any) -> None:
+            del message
+
+        await self.app({**scope, "headers": headers}, _replay(compact), discard)
+        problem = json.dumps({"type": "about:blank", "title": "Payload too large", "status": 413})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/problem+json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": problem.encode()})
+
+
+def _replay(body: bytes) -> Receive:
+    async def receive() -> Any:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 # fault, promise, the check that must name it, and how to break the app.
 PROMISE_FAULTS: list[tuple[str, str, str, Callable[[ASGIApp], ASGIApp]]] = [
     (
@@ -217,6 +273,18 @@ PROMISE_FAULTS: list[tuple[str, str, str, Callable[[ASGIApp], ASGIApp]]] = [
         "conditional requests",
         "conditional-requests",
         lambda app: ResponseFault(app, get_serves_a_stale_etag),
+    ),
+    (
+        "an update's url conflict answered 400",
+        "statuses",
+        "conflicts",
+        lambda app: ResponseFault(app, conflict_on_update_as_bad_request),
+    ),
+    (
+        "a too large body stored, then refused",
+        "statuses",
+        "payload-size",
+        lambda app: StoresThenRefusesLargeBodies(app),
     ),
     (
         "Location names another room",

@@ -1,0 +1,100 @@
+"""Writes the spec says are refused, and refused without losing or changing anything.
+
+409 (Conflict): "Another room already has this `url`", on createRoom and on updateRoom.
+413 (PayloadTooLarge): "The body is larger than the service accepts". The limit is the
+service's to choose, so a large but valid body (a room padded with JSON whitespace) may be
+taken (201, and the room reads back as sent) or refused (413 problem, and nothing stored),
+never anything else.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.contract.room_sets import room_set
+from tests.unit.rooms_data import room_body
+
+CONFLICT_CHECK = "conflicts"
+SIZE_CHECK = "payload-size"
+_QUICK = settings(
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _is_problem(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").startswith("application/problem+json")
+
+
+def check_url_conflicts(http: httpx.Client, api_key: str, *, examples: int = 4) -> None:
+    """A second room with a stored url is refused with 409, by create and by update alike."""
+    writes = {"X-API-Key": api_key}
+    with room_set(http, api_key, 2, check=CONFLICT_CHECK) as rooms:
+        first, second = rooms.rooms.values()
+
+        @settings(_QUICK, max_examples=examples)
+        @given(by=st.sampled_from(["create", "update"]), price=st.integers(0, 10**6))
+        def a_taken_url_is_refused(by: str, price: int) -> None:
+            if by == "create":
+                said = "POST /rooms with a stored url"
+                response = http.post(
+                    "/rooms", json=room_body(url=first["url"], price=price), headers=writes
+                )
+            else:
+                said = "PATCH another room's url onto a room"
+                response = http.patch(
+                    f"/rooms/{second['id']}",
+                    content=json.dumps({"url": first["url"], "price": price}),
+                    headers={**writes, "Content-Type": "application/merge-patch+json"},
+                )
+            assert response.status_code == 409, (
+                f"[{CONFLICT_CHECK}] {said} answered {response.status_code}, not 409"
+            )
+            assert _is_problem(response), f"[{CONFLICT_CHECK}] {said}: the 409 is not a problem"
+            kept = http.get(f"/rooms/{second['id']}").json()
+            assert (kept["url"], kept["version"]) == (second["url"], second["version"]), (
+                f"[{CONFLICT_CHECK}] {said}: the refused change was stored anyway"
+            )
+            listed = http.get("/rooms", params={"provider": first["provider"], "limit": "100"})
+            urls = [room["url"] for room in listed.json()["items"]]
+            assert urls.count(first["url"]) == 1, (
+                f"[{CONFLICT_CHECK}] {said}: two rooms now have the url {first['url']}"
+            )
+
+        a_taken_url_is_refused()
+
+
+def check_payload_size(http: httpx.Client, api_key: str, *, examples: int = 3) -> None:
+    """A large valid body is either stored as sent (201) or refused whole (413 problem)."""
+    writes = {"X-API-Key": api_key, "Content-Type": "application/json"}
+    with room_set(http, api_key, 0, check=SIZE_CHECK) as rooms:
+        provider = rooms.providers[0]
+
+        @settings(_QUICK, max_examples=examples)
+        @given(padding=st.sampled_from([70_000, 300_000, 2_000_000]))
+        def a_large_body_is_stored_whole_or_refused_whole(padding: int) -> None:
+            body = room_body(provider=provider)
+            # Whitespace between tokens: the same room, as valid JSON, only larger.
+            content = ("{" + " " * padding + json.dumps(body)[1:]).encode()
+            response = http.post("/rooms", content=content, headers=writes)
+            listed = http.get("/rooms", params={"provider": provider, "limit": "100"}).json()
+            said = f"POST /rooms with a valid {len(content)}-byte body"
+            if response.status_code == 201:
+                stored = [room for room in listed["items"] if room["url"] == body["url"]]
+                assert stored, f"[{SIZE_CHECK}] {said}: 201, but the room is not listed"
+                http.delete(f"/rooms/{stored[0]['id']}", headers={"X-API-Key": api_key})
+                return
+            assert response.status_code == 413, (
+                f"[{SIZE_CHECK}] {said} answered {response.status_code}: neither stored "
+                "nor the documented 413"
+            )
+            assert _is_problem(response), f"[{SIZE_CHECK}] {said}: the 413 is not a problem"
+            assert listed["items"] == [], f"[{SIZE_CHECK}] {said}: refused, but stored anyway"
+
+        a_large_body_is_stored_whole_or_refused_whole()
