@@ -19,6 +19,7 @@ nox.options.sessions = [
     "mock",
     "pact",
     "compat",
+    "coverage",  # after contract, mock and pact: it joins what they recorded
 ]
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
 nox.options.reuse_existing_virtualenvs = True
@@ -37,6 +38,12 @@ def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
     if mock:
         args += ["-e", "./mocks"]
     session.install(*args)
+
+
+def _fresh_coverage(suite_prefix: str) -> None:
+    """Forget a suite's last recording (reports/coverage/<suite>.jsonl) before it runs again."""
+    for old in (ROOT / "reports" / "coverage").glob(f"{suite_prefix}*.jsonl"):
+        old.unlink()
 
 
 def _run_pytest(
@@ -88,6 +95,7 @@ def tests(session: nox.Session) -> None:
 def contract(session: nox.Session) -> None:
     """The contract suite generated from the spec (`-- --base-url URL` for any server)."""
     _install(session, "tests")
+    _fresh_coverage("contract")
     # A fixed seed: a CI failure replays exactly. `nox -s fuzz` explores with fresh ones.
     _run_pytest(
         session, "tests/contract", extra=("--hypothesis-seed=20261124",), targets_with_posargs=True
@@ -148,6 +156,7 @@ def mock(session: nox.Session) -> None:
     # The suite's own fault tests serve broken copies of the service in-process, whatever the
     # URL: `nox -s contract` runs them; here they would only repeat three times.
     not_about_the_mock = ["--ignore", "tests/contract/test_faults.py"]
+    _fresh_coverage("mock-")
     for mode, flags in modes.items():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -183,6 +192,7 @@ def mock(session: nox.Session) -> None:
                 f"http://127.0.0.1:{port}",
                 "--api-key",
                 key,
+                env={"ROOMS_COVERAGE_SUITE": f"mock-{mode}"},  # the coverage report's column
             )
         finally:
             server.terminate()
@@ -203,6 +213,7 @@ def pact(session: nox.Session) -> None:
     _install(session, "tests")
     # The consumers' tests run first and rewrite contracts/pacts/; then the cross-check
     # against the spec and the provider verification read what they wrote.
+    _fresh_coverage("pact")
     _run_pytest(session, "examples/consumers", "tests/pact", env=PACT_ENV)
 
 
@@ -251,3 +262,12 @@ def bench(session: nox.Session) -> None:
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)
+
+
+@nox.session(python=PYTHON)
+def coverage(session: nox.Session) -> None:
+    """Contract coverage: what contract, mock and pact exercised of the spec, joined."""
+    # Only the spec reader is needed (pyyaml comes with the service); it reads what the
+    # suites wrote to reports/coverage/ and fails on a documented response none exercised.
+    session.install("-e", ".")
+    session.run("python", "-m", "tests.contract_coverage.report", *session.posargs)
