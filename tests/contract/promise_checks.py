@@ -16,6 +16,7 @@ from tests.contract.conditional_promises import (
 )
 from tests.contract.filter_promises import check_filters
 from tests.contract.media_type_promises import check_accept, check_request_media_types
+from tests.contract.merge_patch_promises import check_merge_patch
 from tests.contract.paging_promises import check_paging
 from tests.contract.write_refusal_promises import check_payload_size, check_url_conflicts
 
@@ -30,4 +31,5 @@ PROMISE_CHECKS: dict[str, PromiseCheck] = {
     "response-headers": check_created_room_headers,
     "conflicts": check_url_conflicts,
     "payload-size": check_payload_size,
+    "merge-patch": check_merge_patch,
 }

@@ -214,6 +214,34 @@ class StoresThenRefusesLargeBodies:
         await send({"type": "http.response.body", "body": problem.encode()})
 
 
+class NullMeansAbsent:
+    """Reads a merge patch as "null = not given" (a common mapping bug): nulls remove nothing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "PATCH":
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        try:
+            patch = json.loads(b"".join(chunks))
+        except ValueError:
+            await self.app(scope, _replay(b"".join(chunks)), send)
+            return
+        if isinstance(patch, dict) and any(v is not None for v in patch.values()):
+            patch = {k: v for k, v in patch.items() if v is not None}
+        body = json.dumps(patch).encode()
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self.app({**scope, "headers": headers}, _replay(body), send)
+
+
 def _replay(body: bytes) -> Receive:
     async def receive() -> Any:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -285,6 +313,12 @@ PROMISE_FAULTS: list[tuple[str, str, str, Callable[[ASGIApp], ASGIApp]]] = [
         "statuses",
         "payload-size",
         lambda app: StoresThenRefusesLargeBodies(app),
+    ),
+    (
+        "a merge patch's null removes nothing",
+        "merge patch",
+        "merge-patch",
+        lambda app: NullMeansAbsent(app),
     ),
     (
         "Location names another room",
