@@ -156,6 +156,8 @@ def mock(session: nox.Session) -> None:
     # The suite's own fault tests serve broken copies of the service in-process, whatever the
     # URL: `nox -s contract` runs them; here they would only repeat three times.
     not_about_the_mock = ["--ignore", "tests/contract/test_faults.py"]
+    not_about_the_mock += ["--ignore", "tests/contract/test_promise_faults.py"]
+    not_about_the_mock += ["--ignore", "tests/contract/test_fault_score.py"]
     _fresh_coverage("mock-")
     for mode, flags in modes.items():
         with socket.socket() as probe:
