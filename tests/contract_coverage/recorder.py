@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.contract_coverage.documented import Operation, find_operation, fingerprint
+from tests.contract_coverage.documented import Operation, find_operation, fingerprint, operations
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports" / "coverage"
 SUITE_ENV = "ROOMS_COVERAGE_SUITE"
@@ -50,18 +50,13 @@ def _pointer(document: object, pointer: str) -> object:
 
 
 def _link_key(operation_id: str, key: str) -> str:
+    """A link parameter (`roomId`, `header.If-Match`) as the recorder keys it (`path:roomId`)."""
     place, _, name = key.rpartition(".")
     if place:
         return f"{place}:{name}"
-    from tests.contract_coverage.documented import operations
-
     target = operations().get(operation_id)
-    where = (
-        next((p_in for p_in, p_name in target.parameters if p_name == name), "path")
-        if target
-        else "path"
-    )
-    return f"{where}:{name}"
+    places = [where for where, p_name in target.parameters if p_name == name] if target else []
+    return f"{places[0] if places else 'path'}:{name}"
 
 
 def _link_sources(
@@ -181,11 +176,9 @@ def record_httpx(response: Any, suite: str) -> None:
         suite,
         method=request.method,
         url_path=request.url.path,
-        query=request.url.query.decode()
-        if isinstance(request.url.query, bytes)
-        else str(request.url.query),
+        query=request.url.query.decode("latin-1"),  # httpx keeps the raw query as bytes
         request_headers={k.lower(): v for k, v in request.headers.items()},
-        request_body=request.content if hasattr(request, "content") else b"",
+        request_body=request.content,
         status=response.status_code,
         response_headers={k.lower(): v for k, v in response.headers.items()},
         response_body=response.content,
