@@ -176,14 +176,14 @@ def conflict_on_update_as_bad_request(
 
 
 class StoresThenRefusesLargeBodies:
-    """Checks the body size after handling the request: the room is stored, the answer is 413."""
+    """Checks the body size after handling the request: the write is applied, the answer is 413."""
 
     def __init__(self, app: ASGIApp, limit: int = 65536) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PATCH"):
             await self.app(scope, receive, send)
             return
         chunks, more = [], True

@@ -70,31 +70,53 @@ def check_url_conflicts(http: httpx.Client, api_key: str, *, examples: int = 4) 
         a_taken_url_is_refused()
 
 
-def check_payload_size(http: httpx.Client, api_key: str, *, examples: int = 3) -> None:
-    """A large valid body is either stored as sent (201) or refused whole (413 problem)."""
-    writes = {"X-API-Key": api_key, "Content-Type": "application/json"}
-    with room_set(http, api_key, 0, check=SIZE_CHECK) as rooms:
-        provider = rooms.providers[0]
+def check_payload_size(http: httpx.Client, api_key: str, *, examples: int = 4) -> None:
+    """A large valid body is either applied as sent (2xx) or refused whole (413 problem)."""
+    writes = {"X-API-Key": api_key}
+    with room_set(http, api_key, 1, check=SIZE_CHECK) as rooms:
+        provider = rooms.providers[1]  # the one room's provider
+        room = next(iter(rooms.rooms.values()))
 
         @settings(_QUICK, max_examples=examples)
-        @given(padding=st.sampled_from([70_000, 300_000, 2_000_000]))
-        def a_large_body_is_stored_whole_or_refused_whole(padding: int) -> None:
-            body = room_body(provider=provider)
-            # Whitespace between tokens: the same room, as valid JSON, only larger.
+        @given(
+            by=st.sampled_from(["create", "update"]),
+            padding=st.sampled_from([70_000, 300_000, 2_000_000]),
+        )
+        def a_large_body_is_applied_whole_or_refused_whole(by: str, padding: int) -> None:
+            if by == "create":
+                body = room_body(provider=provider)
+                method, url, media_type = "POST", "/rooms", "application/json"
+            else:
+                body = {"price": http.get(f"/rooms/{room['id']}").json()["price"] + 1}
+                method, url = "PATCH", f"/rooms/{room['id']}"
+                media_type = "application/merge-patch+json"
+            before = http.get(f"/rooms/{room['id']}").json()
+            # Whitespace between tokens: the same body, as valid JSON, only larger.
             content = ("{" + " " * padding + json.dumps(body)[1:]).encode()
-            response = http.post("/rooms", content=content, headers=writes)
+            response = http.request(
+                method, url, content=content, headers={**writes, "Content-Type": media_type}
+            )
             listed = http.get("/rooms", params={"provider": provider, "limit": "100"}).json()
-            said = f"POST /rooms with a valid {len(content)}-byte body"
-            if response.status_code == 201:
-                stored = [room for room in listed["items"] if room["url"] == body["url"]]
-                assert stored, f"[{SIZE_CHECK}] {said}: 201, but the room is not listed"
-                http.delete(f"/rooms/{stored[0]['id']}", headers={"X-API-Key": api_key})
+            after = http.get(f"/rooms/{room['id']}").json()
+            said = f"{method} {url} with a valid {len(content)}-byte body"
+            if response.status_code < 300:
+                if by == "create":
+                    stored = [r for r in listed["items"] if r["url"] == body["url"]]
+                    assert stored, f"[{SIZE_CHECK}] {said}: 201, but the room is not listed"
+                    http.delete(f"/rooms/{stored[0]['id']}", headers=writes)
+                else:
+                    assert after["price"] == body["price"], (
+                        f"[{SIZE_CHECK}] {said}: 200, but the price is {after['price']}"
+                    )
                 return
             assert response.status_code == 413, (
-                f"[{SIZE_CHECK}] {said} answered {response.status_code}: neither stored "
+                f"[{SIZE_CHECK}] {said} answered {response.status_code}: neither applied "
                 "nor the documented 413"
             )
             assert _is_problem(response), f"[{SIZE_CHECK}] {said}: the 413 is not a problem"
-            assert listed["items"] == [], f"[{SIZE_CHECK}] {said}: refused, but stored anyway"
+            assert [r["id"] for r in listed["items"]] == [room["id"]], (
+                f"[{SIZE_CHECK}] {said}: refused, but a room was stored anyway"
+            )
+            assert after == before, f"[{SIZE_CHECK}] {said}: refused, but the room changed"
 
-        a_large_body_is_stored_whole_or_refused_whole()
+        a_large_body_is_applied_whole_or_refused_whole()

@@ -184,26 +184,22 @@ def _summary(report: dict[str, Any]) -> dict[str, list[int]]:
 
 def print_tables(report: dict[str, Any], out: Any = sys.stdout) -> None:
     suites = report["suites"]
-    header = ["operation", "status", *suites]
-    rows = [header]
+    rows = [["operation", "status", *suites, "note"]]
     for op_id, entry in report["operations"].items():
         for status, found in entry["statuses"].items():
-            marks = ["x" if s in found["suites"] else "" for s in suites]
+            note = ""
             if not found["suites"]:
-                marks = [f"exempt: {found['exempt']}" if found["exempt"] else "NOT EXERCISED"] + [
-                    ""
-                ] * (len(suites) - 1)
-            rows.append([op_id, status, *marks])
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(header))]
-    widths[-1] = min(widths[-1], 12)
+                note = f"exempt: {found['exempt']}" if found["exempt"] else "NOT EXERCISED"
+            rows.append(
+                [op_id, status, *("x" if s in found["suites"] else "" for s in suites), note]
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     print("Documented responses (operation x status) by suite:", file=out)
     for n, row in enumerate(rows):
-        print(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(),
-            file=out,
-        )
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip(), file=out)
         if n == 0:
-            print("  ".join("-" * w for w in widths), file=out)
+            print("  ".join("-" * width for width in widths), file=out)
     print("", file=out)
     print("Exercised by at least one suite, of documented:", file=out)
     for dimension, (hit, total) in report["summary"].items():
