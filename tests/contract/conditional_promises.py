@@ -16,7 +16,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.rooms_data import room_body
+from tests.contract.room_sets import fresh_room
 
 CHECK = "conditional-requests"
 HEADERS_CHECK = "response-headers"
@@ -45,7 +45,7 @@ def check_created_room_headers(http: httpx.Client, api_key: str, *, examples: in
     )
     @given(price=st.integers(0, 10**9))
     def location_and_etag_name_the_created_room(price: int) -> None:
-        created = http.post("/rooms", json=room_body(price=price), headers=writes)
+        created = http.post("/rooms", json=fresh_room(price=price), headers=writes)
         assert created.status_code == 201, created.text
         room = created.json()
         try:
@@ -83,7 +83,7 @@ def check_conditional_requests(http: httpx.Client, api_key: str, *, examples: in
     )
     @given(steps=_steps)
     def if_match_guards_every_write(steps: list[tuple[str, str, int]]) -> None:
-        created = http.post("/rooms", json=room_body(price=1000), headers=writes)
+        created = http.post("/rooms", json=fresh_room(price=1000), headers=writes)
         assert created.status_code == 201, created.text
         room_id = created.json()["id"]
         model: dict[str, Any] = {"etag": created.headers["etag"], "version": 1, "price": 1000}

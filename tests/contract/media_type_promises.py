@@ -21,8 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from rooms.contract_files import openapi_path
-from tests.contract.room_sets import room_set
-from tests.unit.rooms_data import room_body
+from tests.contract.room_sets import fresh_room, room_set
 
 CHECK = "media-types"
 ACCEPT_CHECK = "accept"
@@ -73,7 +72,7 @@ def _one_room(http: httpx.Client, api_key: str, check: str) -> Iterator[dict[str
 def _body_for(operation_id: str, provider: str) -> bytes:
     # A body valid for the operation in the declared media type, so only the type is wrong.
     if operation_id == "createRoom":
-        return json.dumps(room_body(provider=provider)).encode()
+        return json.dumps(fresh_room(provider=provider)).encode()
     return json.dumps({"price": 4242}).encode()
 
 

@@ -35,6 +35,11 @@ class RoomSet:
         return list(self.rooms)
 
 
+def fresh_room(**changes: Any) -> dict[str, Any]:
+    """A valid room body with a url no run has used (a server by URL outlives a run)."""
+    return room_body(url=f"https://flats.example/listing/{uuid.uuid4().hex}", **changes)
+
+
 @contextmanager
 def room_set(http: httpx.Client, api_key: str, size: int, *, check: str) -> Iterator[RoomSet]:
     """`size` rooms spread over two fresh providers and the value pools; deleted afterwards."""
@@ -43,7 +48,7 @@ def room_set(http: httpx.Client, api_key: str, size: int, *, check: str) -> Iter
     writes = {"X-API-Key": api_key}
     try:
         for i in range(size):
-            body = room_body(
+            body = fresh_room(
                 provider=rooms.providers[0 if i % 4 else 1],
                 price=PRICES[i % len(PRICES)],
                 is_visible=i % 3 != 1,

@@ -15,8 +15,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.contract.room_sets import room_set
-from tests.unit.rooms_data import room_body
+from tests.contract.room_sets import fresh_room, room_set
 
 CONFLICT_CHECK = "conflicts"
 SIZE_CHECK = "payload-size"
@@ -44,7 +43,7 @@ def check_url_conflicts(http: httpx.Client, api_key: str, *, examples: int = 4) 
             if by == "create":
                 said = "POST /rooms with a stored url"
                 response = http.post(
-                    "/rooms", json=room_body(url=first["url"], price=price), headers=writes
+                    "/rooms", json={**fresh_room(price=price), "url": first["url"]}, headers=writes
                 )
             else:
                 said = "PATCH another room's url onto a room"
@@ -84,7 +83,7 @@ def check_payload_size(http: httpx.Client, api_key: str, *, examples: int = 4) -
         )
         def a_large_body_is_applied_whole_or_refused_whole(by: str, padding: int) -> None:
             if by == "create":
-                body = room_body(provider=provider)
+                body = fresh_room(provider=provider)
                 method, url, media_type = "POST", "/rooms", "application/json"
             else:
                 body = {"price": http.get(f"/rooms/{room['id']}").json()["price"] + 1}
