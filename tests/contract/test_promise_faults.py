@@ -13,10 +13,15 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from rooms.adapters.avro import AvroEventEncoder, SchemaStore
-from tests.conftest import API_KEY, open_app
+from rooms.bootstrap import bootstrap
+from rooms.entrypoints.app import create_app
+from rooms.service_layer.room_service import RoomService
+from rooms.service_layer.unit_of_work import UnitOfWorkFactory
+from tests.conftest import API_KEY, make_settings, open_app
 from tests.contract.fault_score import FaultJudge
 from tests.contract.promise_checks import PROMISE_CHECKS
 from tests.contract.promise_faults import PROMISE_FAULTS
+from tests.contract.service_faults import SERVICE_FAULTS
 
 
 @pytest.mark.parametrize(
@@ -37,3 +42,30 @@ def test_the_promise_check_names_a_provider_that_breaks_it(
         fault_score.expect_caught(fault=fault, promise=promise, check=check),
     ):
         PROMISE_CHECKS[check](http, API_KEY)
+
+
+@pytest.mark.parametrize(
+    ("fault", "promise", "check", "service"), SERVICE_FAULTS, ids=[f[0] for f in SERVICE_FAULTS]
+)
+def test_the_promise_check_names_a_service_that_breaks_it(
+    fault: str,
+    promise: str,
+    check: str,
+    service: type[RoomService],
+    sqlite_url: str,
+    avro_store: SchemaStore,
+    fault_score: FaultJudge,
+) -> None:
+    chosen = make_settings(sqlite_url)
+    injector = bootstrap(chosen, encoder=AvroEventEncoder(avro_store))
+    # The same storage behind a service with one fault, bound where handlers look for it.
+    injector.binder.bind(RoomService, to=service(injector.get(UnitOfWorkFactory)))
+    app = create_app(chosen, injector=injector)
+    try:
+        with (
+            TestClient(app) as http,
+            fault_score.expect_caught(fault=fault, promise=promise, check=check),
+        ):
+            PROMISE_CHECKS[check](http, API_KEY)
+    finally:
+        app.close()
