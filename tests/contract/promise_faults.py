@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tests.contract.body_faults import NullMeansAbsent, StoresThenRefusesLargeBodies
 from tests.contract.faults import ResponseFault
 
 ScopeRewrite = Callable[[Scope], Scope]
@@ -173,80 +174,6 @@ def conflict_on_update_as_bad_request(
         problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
         return 400, {b"content-type": b"application/problem+json"}, json.dumps(problem).encode()
     return status, headers, body
-
-
-class StoresThenRefusesLargeBodies:
-    """Checks the body size after handling the request: the write is applied, the answer is 413."""
-
-    def __init__(self, app: ASGIApp, limit: int = 65536) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PATCH"):
-            await self.app(scope, receive, send)
-            return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        if len(body) <= self.limit:
-            await self.app(scope, _replay(body), send)
-            return
-        compact = json.dumps(json.loads(body)).encode()
-        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
-        headers.append((b"content-length", str(len(compact)).encode()))
-
-        async def discard(message: Any) -> None:
-            del message
-
-        await self.app({**scope, "headers": headers}, _replay(compact), discard)
-        problem = json.dumps({"type": "about:blank", "title": "Payload too large", "status": 413})
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/problem+json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": problem.encode()})
-
-
-class NullMeansAbsent:
-    """Reads a merge patch as "null = not given" (a common mapping bug): nulls remove nothing."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "PATCH":
-            await self.app(scope, receive, send)
-            return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        try:
-            patch = json.loads(b"".join(chunks))
-        except ValueError:
-            await self.app(scope, _replay(b"".join(chunks)), send)
-            return
-        if isinstance(patch, dict) and any(v is not None for v in patch.values()):
-            patch = {k: v for k, v in patch.items() if v is not None}
-        body = json.dumps(patch).encode()
-        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await self.app({**scope, "headers": headers}, _replay(body), send)
-
-
-def _replay(body: bytes) -> Receive:
-    async def receive() -> Any:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 # fault, promise, the check that must name it, and how to break the app.
