@@ -86,13 +86,19 @@ def check_conditional_requests(http: httpx.Client, api_key: str, *, examples: in
         created = http.post("/rooms", json=fresh_room(price=1000), headers=writes)
         assert created.status_code == 201, created.text
         room_id = created.json()["id"]
-        model: dict[str, Any] = {"etag": created.headers["etag"], "version": 1, "price": 1000}
-        stale: str | None = None
         url = f"/rooms/{room_id}"
+        # One change first, so that every drawn step has an older version to name.
+        first = http.patch(
+            url,
+            content=json.dumps({"price": 1500}),
+            headers={**patch_headers, "If-Match": created.headers["etag"]},
+        )
+        assert first.status_code == 200, f"[{CHECK}] PATCH with the 201's ETag: {first.status_code}"
+        stale: str = created.headers["etag"]
+        model: dict[str, Any] = {"etag": first.headers.get("etag"), "version": 2, "price": 1500}
         try:
+            _reads_as(http, url, model, "PATCH with the 201's ETag")
             for method, condition, price in steps:
-                if condition == "stale" and stale is None:
-                    condition = "absent"  # no older version exists yet
                 headers = {"current": {"If-Match": model["etag"]}, "stale": {"If-Match": stale}}
                 extra: dict[str, str] = headers.get(condition) or {}  # type: ignore[assignment]
                 said = f"{method.upper()} {url} with If-Match {condition}"
