@@ -1,8 +1,9 @@
 """The fault score: each deliberately broken provider, whether the suite caught it, and by what.
 
 A registry any fault set joins: a test judges its fault with the `fault_score` fixture
-(`with fault_score.expect_caught(fault=..., promise=..., check=...)`), and at the end of the
-session pytest prints one table of every verdict and fails the run if any fault was missed.
+(`with fault_score.expect_caught(fault=..., promise=..., check=..., fault_set="events")`, or
+`fault_score.record(...)` when the check reports another way), and at the end of the session
+pytest prints one table of every verdict and fails the run if any fault was missed.
 A check names itself in its failure (`[check] ...`, or the title schemathesis prints), so a
 failure for another reason does not count as a catch.
 """
