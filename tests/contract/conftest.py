@@ -10,14 +10,18 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from starlette.testclient import TestClient
 
 from rooms.contract_files import openapi_path
 from rooms.entrypoints.app import RoomsApp
 from tests.conftest import API_KEY, open_app
+from tests.contract.fault_score import FaultScorePlugin, fault_score  # noqa: F401 (a fixture)
 from tests.contract.servers import serve_in_thread
+from tests.contract_coverage.recorder import RecordingApp, record_by_url, suite_name
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -75,6 +79,8 @@ def contract_app(
 
     database = tmp_path_factory.mktemp("contract") / "rooms.sqlite3"
     with open_app(f"sqlite:///{database}", AvroEventEncoder(avro_store)) as app:  # type: ignore[arg-type]
+        # Every client of the in-process app is recorded for the contract coverage report.
+        app._asgi = RecordingApp(app._asgi, suite_name("contract"))
         yield app
 
 
@@ -97,3 +103,22 @@ def server_url(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[
         return
     with serve_in_thread(contract_app) as url:
         yield url
+
+
+@pytest.fixture
+def contract_http(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[httpx.Client]:
+    """An HTTP client for the target: --base-url, or the in-process app."""
+    if base_url:
+        with httpx.Client(
+            base_url=base_url, timeout=30, event_hooks={"response": [record_by_url]}
+        ) as client:
+            yield client
+    else:
+        with TestClient(contract_app) as client:
+            yield client
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fault score table: every fault set under tests/contract records into it.
+    if not config.pluginmanager.has_plugin("rooms-fault-score"):
+        config.pluginmanager.register(FaultScorePlugin(), "rooms-fault-score")

@@ -25,6 +25,7 @@ from rooms.service_layer.unit_of_work import UnitOfWorkFactory
 from rooms_events import SchemaStore
 from tests.conftest import API_KEY, make_settings, open_app
 from tests.contract import faults
+from tests.contract.fault_score import FaultJudge
 from tests.contract.room_store_machine import room_store_machine
 from tests.contract.schemathesis_cli import run_schemathesis
 from tests.contract.servers import serve_in_thread
@@ -73,6 +74,17 @@ FAULTS: list[tuple[str, Callable[[Any], Any], str, str]] = [
 ]
 
 
+# Which class of promise each fault above breaks, for the fault score table.
+PROMISES = {
+    "a required response member missing": "response schemas",
+    "a member of the wrong type": "response schemas",
+    "an undocumented status code": "statuses",
+    "a wrong content type": "media types",
+    "a 500 on valid input": "statuses",
+    "a write accepted without a key": "security",
+}
+
+
 @pytest.mark.parametrize(("fault", "wrap", "check", "title"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_the_suite_names_the_check_a_broken_provider_fails(
     fault: str,
@@ -82,6 +94,7 @@ def test_the_suite_names_the_check_a_broken_provider_fails(
     sqlite_url: str,
     avro_store: SchemaStore,
     tmp_path: Path,
+    fault_score: FaultJudge,
 ) -> None:
     with (
         open_app(sqlite_url, AvroEventEncoder(avro_store)) as app,
@@ -94,6 +107,14 @@ def test_the_suite_names_the_check_a_broken_provider_fails(
         ]["value"]
         client.post("/rooms", json=example, headers={"X-API-Key": API_KEY})
         result = run_schemathesis(url, API_KEY, tmp_path, "--checks", check, "--max-failures", "1")
+    fault_score.record(
+        fault=fault,
+        promise=PROMISES[fault],
+        check=check,
+        caught=result.returncode != 0 and title in result.stdout,
+        detail=title if title in result.stdout else result.stdout[-200:],
+        fault_set="http",
+    )
     assert result.returncode != 0, (
         f"{fault}: the suite passed a broken provider\n{result.stdout[-3000:]}"
     )
@@ -114,7 +135,7 @@ class IgnoresIfMatch(RoomService):
 
 
 def test_the_state_machine_catches_a_stale_etag_accepted(
-    sqlite_url: str, avro_store: SchemaStore
+    sqlite_url: str, avro_store: SchemaStore, fault_score: FaultJudge
 ) -> None:
     chosen = make_settings(sqlite_url)
     injector = bootstrap(chosen, encoder=AvroEventEncoder(avro_store))
@@ -122,11 +143,23 @@ def test_the_state_machine_catches_a_stale_etag_accepted(
     injector.binder.bind(RoomService, to=IgnoresIfMatch(injector.get(UnitOfWorkFactory)))
     app: RoomsApp = create_app(chosen, injector=injector)
     machine = room_store_machine(TestClient(app), API_KEY)  # type: ignore[arg-type]
+    caught: AssertionError | None = None
     try:
-        with pytest.raises(AssertionError, match="412"):
-            run_state_machine_as_test(machine, settings=FAULT_STEPS)
+        run_state_machine_as_test(machine, settings=FAULT_STEPS)
+    except AssertionError as error:
+        caught = error
     finally:
         app.close()
+    fault_score.record(
+        fault="a stale If-Match accepted on PATCH",
+        promise="conditional requests",
+        check="room_store_machine.a_stale_if_match_is_refused",
+        caught=caught is not None and "412" in str(caught),
+        detail=str(caught).strip().splitlines()[0] if caught else "the machine passed",
+        fault_set="http",
+    )
+    assert caught is not None, "the state machine passed a provider that ignores If-Match"
+    assert "412" in str(caught), str(caught)
 
 
 FAULT_STEPS = settings(

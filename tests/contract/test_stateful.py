@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from rooms.entrypoints.app import RoomsApp
 from tests.contract.room_store_machine import room_store_machine
 from tests.contract.schemathesis_cli import run_schemathesis
+from tests.contract_coverage.recorder import record_by_url
 
 # Bounded for CI. Determinism comes from the session's --hypothesis-seed (see noxfile.py),
 # not derandomize: schemathesis draws uuids from true randomness, which derandomize
@@ -36,13 +37,15 @@ STEPS = settings(
 
 
 def test_every_phase_and_check_passes_links_included(
-    server_url: str, api_key: str, tmp_path: Path
+    server_url: str, api_key: str, tmp_path: Path, base_url: str | None
 ) -> None:
     # schemathesis's whole run (examples, coverage, fuzzing, and the stateful phase that
     # follows the spec's links), through its CLI: its state machine draws uuids from true
     # randomness, which Hypothesis cannot replay inside a pytest run (it reports a
     # FlakyStrategyDefinition instead of the failure); the CLI drives it without that.
-    result = run_schemathesis(server_url, api_key, tmp_path, "--checks", "all")
+    result = run_schemathesis(
+        server_url, api_key, tmp_path, "--checks", "all", record=base_url is not None
+    )
     summary = result.stdout[-1500:]
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     assert "✅ Stateful" in summary, summary
@@ -52,7 +55,9 @@ def test_every_phase_and_check_passes_links_included(
 @pytest.fixture
 def http(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[httpx.Client]:
     if base_url:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
+        with httpx.Client(
+            base_url=base_url, timeout=30, event_hooks={"response": [record_by_url]}
+        ) as client:
             yield client
     else:
         with TestClient(contract_app) as client:

@@ -19,6 +19,7 @@ from rooms_events.contract_files import avro_dir
 from tests.conftest import API_KEY, open_app
 from tests.contract.faults import ResponseFault
 from tests.contract.servers import serve_in_thread
+from tests.contract_coverage.recorder import RecordingApp, suite_name
 from tests.pact.conftest import PACT_DIR
 from tests.pact.provider import MessageProducer, ProviderStates, add_pact_sources
 
@@ -55,7 +56,8 @@ def verify_messages(app: RoomsApp) -> None:
 
 
 def test_the_service_honours_the_booking_clients_pact(provider_app: RoomsApp) -> None:
-    verify_http(provider_app, provider_app)
+    # Recorded for the contract coverage report (only the real service, not the broken ones).
+    verify_http(RecordingApp(provider_app, suite_name("pact")), provider_app)
 
 
 def test_the_service_honours_the_indexers_message_pact(provider_app: RoomsApp) -> None:

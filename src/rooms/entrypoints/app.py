@@ -23,6 +23,7 @@ from rooms.contract_files import openapi_path
 from rooms.domain.errors import RoomError
 from rooms.entrypoints import probe_handlers, room_handlers
 from rooms.entrypoints.api_keys import api_key_handler_factory
+from rooms.entrypoints.media_types import CanonicalMediaTypes
 from rooms.entrypoints.problems import (
     connexion_problem_response,
     domain_error_response,
@@ -120,7 +121,9 @@ class RoomsApp:
         self.flask_app = self.connexion_app.app
         self.flask_app.register_error_handler(RoomError, domain_error_response)
         FlaskInjector(app=self.flask_app, injector=injector)
-        self._asgi = RequestMiddleware(self.connexion_app, max_body_bytes=settings.max_body_bytes)
+        self._asgi = RequestMiddleware(
+            CanonicalMediaTypes(self.connexion_app), max_body_bytes=settings.max_body_bytes
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._asgi(scope, receive, send)
