@@ -45,9 +45,14 @@ def relay(batch_size: int) -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    click.echo(f"relay: outbox of {settings.database_url} -> {settings.amqp_url}", err=True)
+    click.echo(
+        f"relay: outbox of {settings.database_url} -> {settings.amqp_url}"
+        f" (exchange {settings.amqp_exchange})",
+        err=True,
+    )
     engine = make_engine(settings.database_url)
-    OutboxRelay(engine, AmqpPublisher(settings.amqp_url), batch_size=batch_size).run(stop)
+    publisher = AmqpPublisher(settings.amqp_url, exchange=settings.amqp_exchange)
+    OutboxRelay(engine, publisher, batch_size=batch_size).run(stop)
 
 
 @click.group()
@@ -88,25 +93,25 @@ def list_events(show_all: bool, limit: int) -> None:
 )
 @click.option("--count", type=click.IntRange(1), help="Stop after this many events.")
 def consume(keys: tuple[str, ...], queue: str, count: int | None) -> None:
-    """Bind a queue to the rooms.events exchange and print each event, decoded, as a JSON line."""
+    """Bind a queue to the events exchange (ROOMS_AMQP_EXCHANGE) and print each event as JSON."""
     import pika
 
-    from rooms.adapters.amqp_publisher import EXCHANGE
     from rooms.entrypoints.cli import load_settings
 
     settings = load_settings()
+    exchange = settings.amqp_exchange
     if not settings.amqp_url:
         raise click.UsageError("ROOMS_AMQP_URL is not set: nothing to consume from")
     connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
     channel = connection.channel()
-    channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
+    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
     declared = channel.queue_declare(
         queue, durable=bool(queue), exclusive=not queue, auto_delete=not queue
     )
     name = declared.method.queue
     for key in keys:
-        channel.queue_bind(name, EXCHANGE, routing_key=key)
-    click.echo(f"consuming {', '.join(keys)} from {EXCHANGE} on queue {name}", err=True)
+        channel.queue_bind(name, exchange, routing_key=key)
+    click.echo(f"consuming {', '.join(keys)} from {exchange} on queue {name}", err=True)
     seen = 0
     try:
         for method, properties, body in channel.consume(name):
