@@ -17,7 +17,9 @@ def create_app_from_env() -> RoomsApp:
     return app
 
 
-def start_relay(app: RoomsApp, *, idle_seconds: float = 0.5) -> threading.Event:
+def start_relay(
+    app: RoomsApp, *, idle_seconds: float = 0.5
+) -> tuple[threading.Thread, threading.Event]:
     """The outbox relay for `app`'s database and exchange in a thread; set the event to stop it."""
     from rooms.adapters.amqp_publisher import AmqpPublisher
     from rooms.adapters.outbox_relay import OutboxRelay, start_in_thread
@@ -26,5 +28,4 @@ def start_relay(app: RoomsApp, *, idle_seconds: float = 0.5) -> threading.Event:
         raise ValueError("the relay needs ROOMS_AMQP_URL")
     publisher = AmqpPublisher(app.settings.amqp_url, exchange=app.settings.amqp_exchange)
     relay = OutboxRelay(app.injector.get(Engine), publisher, idle_seconds=idle_seconds)
-    _thread, stop = start_in_thread(relay)
-    return stop
+    return start_in_thread(relay)
