@@ -191,8 +191,7 @@ class EventMatcher:
         first = expected[pending[0]]
         if _same(first, seen):
             return pending[0]
-        later = first.version is not None and seen.version > first.version
-        if later and any(_same(expected[index], seen) for index in pending[1:]):
+        if any(_same(expected[index], seen) for index in pending[1:]):
             raise fail("version_order", f"{what} arrived before the event of {first.describe()}")
         if first.version in (None, seen.version) and first.message.name != seen.type:
             raise fail("event_type", f"{first.describe()}: a {seen.type} arrived instead")

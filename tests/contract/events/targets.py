@@ -12,7 +12,6 @@ from injector import Module
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from rooms.adapters.amqp_publisher import AmqpPublisher
 from rooms.adapters.avro import AvroEventEncoder, SchemaStore
 from rooms.adapters.outbox_relay import OutboxRelay, Publisher, start_in_thread
 from rooms.bootstrap import bootstrap
@@ -45,18 +44,23 @@ def in_process(
     amqp_url: str,
     exchange: str,
     *,
-    wrap_publisher: Callable[[Publisher], Publisher] | None = None,
+    publisher: Callable[[str, str], Publisher] | None = None,
     overrides: tuple[Module, ...] = (),
 ) -> Iterator[EventTarget]:
-    """The app with its relay on the real broker; `wrap_publisher`/`overrides` break it on purpose."""
+    """The app with its relay on the real broker; `publisher`/`overrides` break it on purpose.
+
+    `publisher(amqp_url, exchange)` replaces the relay's publisher; by default the relay
+    starts exactly as `rooms serve` starts it.
+    """
     settings = make_settings(database_url, amqp_url=amqp_url, amqp_exchange=exchange)
     injector = bootstrap(settings, encoder=AvroEventEncoder(store), overrides=overrides)
     app = create_app(settings, injector=injector)
-    if wrap_publisher is None:
-        thread, stop = start_relay(app, idle_seconds=RELAY_IDLE_SECONDS)  # as `rooms serve` does
+    if publisher is None:
+        thread, stop = start_relay(app, idle_seconds=RELAY_IDLE_SECONDS)
     else:
-        publisher = wrap_publisher(AmqpPublisher(amqp_url, exchange=exchange))
-        relay = OutboxRelay(app.injector.get(Engine), publisher, idle_seconds=RELAY_IDLE_SECONDS)
+        relay = OutboxRelay(
+            app.injector.get(Engine), publisher(amqp_url, exchange), idle_seconds=RELAY_IDLE_SECONDS
+        )
         thread, stop = start_in_thread(relay)
     try:
         with TestClient(app) as http:
