@@ -32,14 +32,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 FAULT_STEPS = settings(
     max_examples=10,
-    stateful_step_count=10,
+    stateful_step_count=6,
     deadline=None,
     database=None,
     phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 # A missing event fails after this long with nothing arriving (the suite itself waits 10 s).
-FAULT_TIMEOUT = 2.0
+FAULT_TIMEOUT = 1.5
 
 Fault = tuple[str, Callable[[SchemaStore], PublisherFactory | None], tuple[Module, ...], str]
 FAULTS: list[Fault] = [

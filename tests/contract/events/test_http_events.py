@@ -21,8 +21,9 @@ from tests.contract.room_store_machine import room_store_machine
 
 pytestmark = pytest.mark.integration
 
+# Smaller than test_stateful's run: this one repeats that machine, so it adds to nox -s contract.
 STEPS = settings(
-    max_examples=10,
+    max_examples=6,
     stateful_step_count=10,
     deadline=None,
     database=None,
