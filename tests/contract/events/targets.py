@@ -12,12 +12,13 @@ from injector import Module
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.adapters.outbox_relay import OutboxRelay, Publisher, start_in_thread
 from rooms.bootstrap import bootstrap
 from rooms.entrypoints.app import create_app
 from rooms.entrypoints.asgi import start_relay
 from tests.conftest import make_settings
+from tests.contract.events.codec import SchemaStore
 from tests.unit.rooms_data import room_body
 
 # The relay's pause when the outbox is empty: short, so a run's events follow its writes.
