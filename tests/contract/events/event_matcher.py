@@ -107,6 +107,12 @@ class EventMatcher:
         if not self._ours(seen, record):
             self.stats.foreign += 1
             return False
+        if seen.event_id in self._event_ids:
+            raise fail(
+                "exactly_one_event",
+                f"{seen.type} of room {seen.room_id} v{seen.version} (event {seen.event_id})"
+                " arrived twice (at-least-once delivery allows that only after a relay crash)",
+            )
         self._check_silence(seen)
         index = self._match(seen)
         event = self.recorder.expected[index]
@@ -184,8 +190,6 @@ class EventMatcher:
             if index not in self._matched and expected[index].room_id == seen.room_id
         ]
         what = f"{seen.type} of room {seen.room_id} v{seen.version} (event {seen.event_id})"
-        if seen.event_id in self._event_ids:
-            raise fail("exactly_one_event", f"{what} arrived twice")
         if not pending:
             raise fail("exactly_one_event", f"{what}: no write of this run explains it")
         first = expected[pending[0]]

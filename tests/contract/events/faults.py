@@ -17,7 +17,7 @@ from fastavro import schemaless_writer
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 from injector import Module, provider, singleton
 
-from rooms.adapters.amqp_publisher import AmqpPublisher
+from rooms.adapters.amqp_publisher import AmqpPublisher, message_properties
 from rooms.adapters.outbox_relay import Publisher
 from rooms.domain.errors import RoomError
 from rooms.domain.events import RoomCreated, RoomUpdated
@@ -74,6 +74,33 @@ class SilentOnDelete(_Relayed):
     def publish(self, event: EncodedEvent) -> None:
         if event.event_type != "RoomDeleted":
             super().publish(event)
+
+
+class PublishesUpdatesTwice(_Relayed):
+    """Sends every RoomUpdated twice, as a relay that forgets to mark rows sent would."""
+
+    def publish(self, event: EncodedEvent) -> None:
+        super().publish(event)
+        if event.event_type == "RoomUpdated":
+            super().publish(event)
+
+
+def without_room_version_header(amqp_url: str, exchange: str) -> Publisher:
+    return _WithoutRoomVersionHeader(amqp_url, exchange=exchange)
+
+
+class _WithoutRoomVersionHeader(AmqpPublisher):
+    """Leaves the `room-version` header out of every message."""
+
+    def publish(self, event: EncodedEvent) -> None:
+        properties = message_properties(event)
+        properties.headers.pop("room-version", None)
+        self._ready_channel().basic_publish(
+            exchange=self._exchange,
+            routing_key=event.routing_key,
+            body=event.payload,
+            properties=properties,
+        )
 
 
 class ReordersARoomsEvents(_Relayed):

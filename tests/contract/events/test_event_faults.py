@@ -54,6 +54,8 @@ FAULTS: list[Fault] = [
     ),
     ("a room's events reordered", lambda _: faults.ReordersARoomsEvents, (), "version_order"),
     ("an unknown writer schema", faults.unknown_schema, (), "known_schema"),
+    ("a header missing", lambda _: faults.without_room_version_header, (), "message_properties"),
+    ("an event published twice", lambda _: faults.PublishesUpdatesTwice, (), "exactly_one_event"),
 ]
 
 
