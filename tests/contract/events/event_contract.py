@@ -1,35 +1,47 @@
 """What the contracts promise about events: which operation emits which message, and how.
 
 Read from the contracts, never restated here: `x-emits` on each OpenAPI write operation
-names its messages; contracts/asyncapi.yaml gives each message's exchange, routing key,
-properties and headers.
+names its messages; contracts/asyncapi.yaml (through rooms_events.transport) gives each
+message's exchange, routing key, properties and headers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from rooms.contract_files import openapi_path
+from rooms_events.contract_files import asyncapi_path
+from rooms_events.transport import EventTransport, MessageTransport
 
 _METHODS = ("get", "put", "post", "delete", "patch")
+PAYLOAD_POINTER = "$message.payload#/"
+
+
+class EventContractError(ValueError):
+    """The contracts do not say what the event checks need; the message says what is missing."""
 
 
 @dataclass(frozen=True)
 class MessageContract:
     """One message as consumers see it on the wire."""
 
-    name: str  # the Avro record's short name, also the AMQP `type` property
+    name: str  # the message name, also the Avro record's name
     routing_key: str
     content_type: str
+    message_type: str  # the AMQP `type` property
     delivery_mode: int
-    headers: tuple[str, ...]  # application headers every message carries
-    fingerprint_header: str  # the header holding the writer schema's fingerprint, hex
+    timestamp: bool  # the AMQP timestamp property is set
+    required_headers: tuple[str, ...]
+    headers_schema: dict[str, Any] = field(repr=False)
+    # AMQP property -> a literal, or "$message.payload#/field" (x-amqp-properties)
+    properties: dict[str, str] = field(repr=False)
+    payload_schema: Path = field(repr=False)  # the Avro file the service writes with today
 
 
 @dataclass(frozen=True)
@@ -69,41 +81,45 @@ def _routes(spec: Mapping[str, Any]) -> tuple[Route, ...]:
     return tuple(routes)
 
 
-def load_event_contract(openapi: Path | None = None) -> EventContract:
-    spec = yaml.safe_load((openapi or openapi_path()).read_text(encoding="utf-8"))
-    emits = {
-        item[method]["operationId"]: tuple(item[method]["x-emits"])
-        for item in spec["paths"].values()
-        for method in _METHODS
-        if method in item and "x-emits" in item[method]
-    }
+def _message(transport: MessageTransport, document: Mapping[str, Any]) -> MessageContract:
+    raw = (document.get("components") or {}).get("messages", {}).get(transport.name, {})
+    return MessageContract(
+        name=transport.name,
+        routing_key=transport.routing_key,
+        content_type=transport.content_type,
+        message_type=transport.message_type,
+        delivery_mode=transport.delivery_mode,
+        timestamp=transport.timestamp,
+        required_headers=transport.required_headers,
+        headers_schema=transport.headers_schema,
+        properties={str(k): str(v) for k, v in (raw.get("x-amqp-properties") or {}).items()},
+        payload_schema=transport.payload_schema,
+    )
+
+
+def load_event_contract(openapi: Path | None = None, asyncapi: Path | None = None) -> EventContract:
+    openapi = openapi or openapi_path()
+    asyncapi = asyncapi or asyncapi_path()
+    spec = yaml.safe_load(openapi.read_text(encoding="utf-8"))
+    transport = EventTransport.load(asyncapi)
+    document = yaml.safe_load(asyncapi.read_text(encoding="utf-8"))
+    messages = {message.name: _message(message, document) for message in transport}
+    emits: dict[str, tuple[str, ...]] = {}
+    for path, item in spec["paths"].items():
+        for method in _METHODS:
+            operation = item.get(method) or {}
+            if "x-emits" not in operation:
+                continue
+            names = tuple(operation["x-emits"])
+            unknown = [name for name in names if name not in messages]
+            if unknown:
+                raise EventContractError(
+                    f"{openapi.name}: {method.upper()} {path} x-emits {unknown},"
+                    f" which {asyncapi.name} does not send (it sends {sorted(messages)})"
+                )
+            emits[operation["operationId"]] = names
     if not emits:
-        emits = dict(_INTERIM_EMITS)
-    return EventContract(
-        exchange=_INTERIM_EXCHANGE, emits=emits, messages=_INTERIM_MESSAGES, routes=_routes(spec)
-    )
-
-
-# Until contracts/asyncapi.yaml and `x-emits` land (branch i12-events), the transport as the
-# README documents it; replaced by the reader of those documents when they merge.
-_INTERIM_EXCHANGE = "rooms.events"
-_INTERIM_EMITS = {
-    "createRoom": ("RoomCreated",),
-    "updateRoom": ("RoomUpdated",),
-    "deleteRoom": ("RoomDeleted",),
-}
-_INTERIM_MESSAGES = {
-    name: MessageContract(
-        name=name,
-        routing_key=key,
-        content_type="application/avro",
-        delivery_mode=2,
-        headers=("avro-fingerprint", "room-id", "room-version"),
-        fingerprint_header="avro-fingerprint",
-    )
-    for name, key in (
-        ("RoomCreated", "room.created"),
-        ("RoomUpdated", "room.updated"),
-        ("RoomDeleted", "room.deleted"),
-    )
-}
+        raise EventContractError(
+            f"{openapi.name}: no operation has x-emits: nothing says which write emits which event"
+        )
+    return EventContract(transport.exchange, emits, messages, _routes(spec))

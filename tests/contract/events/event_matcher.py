@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.contract.events.codec import HEADER_SIZE, MARKER, AvroDecodeError, SchemaStore, decode
@@ -17,6 +18,7 @@ from tests.contract.events.event_checks import (
     check_fields,
     check_properties,
     check_transport,
+    check_writer,
     fail,
 )
 from tests.contract.events.event_tap import Delivery, EventTap
@@ -103,7 +105,7 @@ class EventMatcher:
                 last_progress = time.monotonic()
 
     def _take(self, delivery: Delivery) -> bool:
-        seen, record = self._decode(delivery)
+        seen, record, writer_path = self._decode(delivery)
         if not self._ours(seen, record):
             self.stats.foreign += 1
             return False
@@ -118,6 +120,7 @@ class EventMatcher:
         event = self.recorder.expected[index]
         check_transport(event, delivery, self.exchange)
         check_properties(event, delivery, record)
+        check_writer(event, writer_path)
         check_fields(event, record)
         self._matched.add(index)
         self.stats.writes_checked.add(event.write)
@@ -128,7 +131,7 @@ class EventMatcher:
         self._resolve_silences()
         return True
 
-    def _decode(self, delivery: Delivery) -> tuple[_Seen, dict[str, Any]]:
+    def _decode(self, delivery: Delivery) -> tuple[_Seen, dict[str, Any], Path]:
         body = delivery.body
         where = f"message {delivery.properties.message_id} on {delivery.routing_key!r}"
         if len(body) < HEADER_SIZE or body[:2] != MARKER:
@@ -148,7 +151,7 @@ class EventMatcher:
         seen = _Seen(
             writer.short_name, str(record["room_id"]), record["version"], str(record["event_id"])
         )
-        return seen, record
+        return seen, record, writer.path
 
     def _ours(self, seen: _Seen, record: dict[str, Any]) -> bool:
         if seen.room_id in self.recorder.rooms:
