@@ -151,6 +151,7 @@ def mock(session: nox.Session) -> None:
     # The suite's own fault tests serve broken copies of the service in-process, whatever the
     # URL: `nox -s contract` runs them; here they would only repeat three times.
     not_about_the_mock = ["--ignore", "tests/contract/test_faults.py"]
+    not_about_the_mock += ["--ignore", "tests/contract/events/test_event_faults.py"]
     for mode, flags in modes.items():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
