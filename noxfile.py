@@ -38,7 +38,8 @@ def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
     for group in groups:
         args += ["--group", group]
     if mock:
-        args += ["-e", "./mocks"]
+        # With its events extra: the events tests, `api.events` and the events benchmark.
+        args += ["-e", "./mocks[events]"]
     session.install(*args)
 
 
@@ -193,8 +194,9 @@ def mock(session: nox.Session) -> None:
 @nox.session(name="mock-serve", python=PYTHON)
 def mock_serve(session: nox.Session) -> None:
     """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""
-    # Only the mock's own small distribution: no database or broker packages.
-    session.install("-e", "./mocks")
+    # Only the mock's own small distributions: no database packages. The events extra (the
+    # codec and pika) lets `-- --stateful --amqp-url URL` publish events.
+    session.install("-e", "./events", "-e", "./mocks[events]")
     session.run("rooms-mock", *session.posargs)
 
 

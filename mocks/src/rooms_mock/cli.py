@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         help="publish the events of writes (stateful) and on demand to RabbitMQ "
         "(needs rooms-mock[events]); `rooms-mock publish -h` publishes from the shell",
     )
+    parser.add_argument(
+        "--events-exchange",
+        metavar="NAME",
+        help="publish on this exchange instead of the contract's (tests sharing a broker)",
+    )
     return parser
 
 
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         from rooms_mock.events.wiring import EventsSetupError, MockEvents
 
         try:
-            events = MockEvents(engine, args.amqp_url)
+            events = MockEvents(engine, args.amqp_url, args.events_exchange)
         except EventsSetupError as error:
             sock.close()
             sys.exit(f"rooms-mock: {error}")

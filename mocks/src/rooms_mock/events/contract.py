@@ -8,7 +8,7 @@ never from a copy. Everything else in `rooms_mock.events` speaks to this module 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,13 @@ class EventContract:
         self._examples = examples
         self.source = source
         self.messages = tuple(routes)
+
+    def on_exchange(self, exchange: str | None) -> EventContract:
+        """The same contract publishing on another exchange (tests that share a broker)."""
+        if exchange is None:
+            return self
+        routes = {name: replace(route, exchange=exchange) for name, route in self._routes.items()}
+        return EventContract(self._store, routes, self._examples, self.source)
 
     def route(self, message: str) -> Route:
         return self._routes[message]
@@ -88,7 +95,12 @@ class EventContract:
 def load_contract() -> EventContract:
     import rooms_events
 
-    store = rooms_events.bundled_store()
+    from rooms_events.contract_files import avro_dir
+
+    try:
+        store = rooms_events.SchemaStore.load(avro_dir())
+    except rooms_events.SchemaStoreError as error:
+        raise ContractError(f"the event schemas cannot be read: {error}") from None
     routes = {
         "RoomCreated": Route("rooms.events", "topic", "room.created", "application/avro", 2),
         "RoomUpdated": Route("rooms.events", "topic", "room.updated", "application/avro", 2),

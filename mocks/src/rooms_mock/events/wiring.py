@@ -20,7 +20,7 @@ class EventsSetupError(RuntimeError):
 class MockEvents:
     """The relay and the control endpoint of a running mock; follows the engine on reloads."""
 
-    def __init__(self, engine: MockEngine, amqp_url: str) -> None:
+    def __init__(self, engine: MockEngine, amqp_url: str, exchange: str | None = None) -> None:
         try:
             require_extra("--amqp-url")
         except EventsExtraMissing as error:
@@ -34,7 +34,7 @@ class MockEvents:
         from rooms_mock.events.publishing import EventRelay
 
         try:
-            self.contract = load_contract()
+            self.contract = load_contract().on_exchange(exchange)
             emitter = EventEmitter(self.contract, engine.document)
         except (ContractError, EmitsError, EmitterError) as error:
             raise EventsSetupError(str(error)) from None
@@ -82,6 +82,9 @@ def publish_main(argv: list[str]) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of drawn records (default 0)")
     parser.add_argument("--count", type=int, default=1, help="how many drawn records (default 1)")
     parser.add_argument("--list", action="store_true", help="list messages and examples, and stop")
+    parser.add_argument(
+        "--exchange", help="publish on this exchange instead of the contract's (a shared broker)"
+    )
     args = parser.parse_args(argv)
     try:
         require_extra(
@@ -95,7 +98,7 @@ def publish_main(argv: list[str]) -> None:
     from rooms_mock.events.on_demand import OnDemand, OnDemandError
 
     try:
-        contract = load_contract()
+        contract = load_contract().on_exchange(args.exchange)
     except ContractError as error:
         sys.exit(f"rooms-mock: {error}")
     if args.list:
