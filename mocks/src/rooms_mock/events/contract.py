@@ -94,7 +94,6 @@ class EventContract:
 @functools.cache
 def load_contract() -> EventContract:
     import rooms_events
-
     from rooms_events.contract_files import avro_dir
 
     try:
