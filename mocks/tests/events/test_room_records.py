@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import NEW_ROOM, SPEC, caller
 
+from conftest import NEW_ROOM, SPEC, caller
 from rooms_mock.engine import MockEngine, MockOptions
 from rooms_mock.events import room_records
 from rooms_mock.events.contract import load_contract
