@@ -111,6 +111,8 @@ def test_without_the_event_package_api_events_names_the_extra(
         "find_spec",
         lambda name, *a: None if name == "rooms_events" else real(name, *a),
     )
-    with rooms_mock(BASE, events_spec) as api:
-        with pytest.raises(EventsExtraMissing, match=r"rooms-mock\[events\]"):
-            _ = api.events
+    with (
+        rooms_mock(BASE, events_spec) as api,
+        pytest.raises(EventsExtraMissing, match=r"rooms-mock\[events\]"),
+    ):
+        _ = api.events
