@@ -1,0 +1,166 @@
+"""`rooms-mock --stateful --amqp-url`: each HTTP write's events on the real RabbitMQ, decoded and
+compared with the HTTP answers; the on-demand endpoint and `rooms-mock publish`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from conftest import API_KEY, NEW_ROOM, run_mock
+from events.conftest import Listener, Received
+from events.event_checks import assert_event_shows
+from rooms_events import decode_event
+
+pytestmark = pytest.mark.integration
+
+KEY = {"X-API-Key": API_KEY}
+MERGE_PATCH = {**KEY, "Content-Type": "application/merge-patch+json"}
+
+
+def _mock_args(amqp_url: str, listener: Listener) -> tuple[str, ...]:
+    return (
+        "--stateful",
+        "--amqp-url",
+        amqp_url,
+        "--events-exchange",
+        listener.exchange,
+        "--api-key",
+        API_KEY,
+        "--no-reload",
+    )
+
+
+def _check_envelope(message: Received, kind: str, key: str, room_id: str, version: int) -> Any:
+    """The AMQP properties the relay sets, and the body: decoded, and agreeing with them."""
+    event = decode_event(message.body)
+    properties = message.properties
+    assert message.routing_key == key
+    assert event.type == properties.type == kind
+    assert properties.message_id == str(event.record["event_id"])
+    assert properties.content_type == "application/avro"
+    assert properties.delivery_mode == 2
+    assert isinstance(properties.timestamp, int)
+    assert properties.headers == {
+        "avro-fingerprint": event.fingerprint,
+        "room-id": room_id,
+        "room-version": version,
+    }
+    assert str(event.record["room_id"]) == room_id
+    assert event.record["version"] == version
+    return event
+
+
+def test_writes_on_the_stateful_mock_publish_their_events(
+    amqp_url: str, listener: Listener, events_spec: Path
+) -> None:
+    with run_mock(*_mock_args(amqp_url, listener), spec=events_spec) as mock:
+        created = requests.post(f"{mock.url}/rooms", json=NEW_ROOM, headers=KEY, timeout=10)
+        assert created.status_code == 201
+        room = created.json()
+        path = f"{mock.url}/rooms/{room['id']}"
+        updated = requests.patch(
+            path, json={"price": 4100, "images": []}, headers=MERGE_PATCH, timeout=10
+        )
+        assert updated.status_code == 200
+        assert requests.delete(path, headers=KEY, timeout=10).status_code == 204
+        # Refused writes emit nothing.
+        assert requests.delete(path, headers=KEY, timeout=10).status_code == 404
+        assert (
+            requests.post(f"{mock.url}/rooms", json={}, headers=KEY, timeout=10).status_code == 400
+        )
+
+        received = listener.take(3)
+        assert [m.routing_key for m in received] == ["room.created", "room.updated", "room.deleted"]
+        assert listener.nothing_more() == []
+
+    now = updated.json()
+    first = _check_envelope(received[0], "RoomCreated", "room.created", room["id"], 1)
+    assert_event_shows(first.record["room"], room)
+    second = _check_envelope(received[1], "RoomUpdated", "room.updated", room["id"], 2)
+    assert_event_shows(second.record["room"], now)
+    assert second.record["changed_fields"] == ["price"]
+    gone = _check_envelope(received[2], "RoomDeleted", "room.deleted", room["id"], 2)
+    assert gone.record["url"] == room["url"]
+
+
+def test_events_on_demand_over_http(amqp_url: str, listener: Listener, events_spec: Path) -> None:
+    with run_mock(*_mock_args(amqp_url, listener), spec=events_spec) as mock:
+        events = f"{mock.url}/__mock__/events"
+        first = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
+        assert first.status_code == 200, first.text
+        again = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
+        listed = requests.get(events, timeout=10)
+        unknown = requests.post(f"{events}/RoomExploded", timeout=10)
+        bad_count = requests.post(f"{events}/RoomCreated?dynamic&count=0", timeout=10)
+        bad_example = requests.post(f"{events}/RoomCreated?example=nope", timeout=10)
+        received = listener.take(6)
+
+    assert [m.properties.type for m in received] == ["RoomDeleted"] * 6
+    records = [decode_event(m.body).record for m in received]
+    assert records[:3] == records[3:]  # the same seed, the same events
+    assert len({str(r["event_id"]) for r in records[:3]}) == 3
+    assert [p["message_id"] for p in first.json()["published"]] == [
+        str(r["event_id"]) for r in records[:3]
+    ]
+    assert set(listed.json()) == {"RoomCreated", "RoomUpdated", "RoomDeleted"}
+    assert unknown.status_code == 404
+    assert "RoomCreated" in unknown.json()["detail"]
+    assert bad_count.status_code == 400
+    assert bad_example.status_code == 400
+    assert unknown.headers["content-type"] == "application/problem+json"
+
+
+def test_rooms_mock_publish_from_the_command_line(amqp_url: str, listener: Listener) -> None:
+    command = [sys.executable, "-m", "rooms_mock.cli", "publish", "RoomUpdated", "--dynamic"]
+    result = subprocess.run(
+        [
+            *command,
+            "--seed",
+            "3",
+            "--count",
+            "2",
+            "--amqp-url",
+            amqp_url,
+            "--exchange",
+            listener.exchange,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    received = listener.take(2)
+    assert [m.routing_key for m in received] == ["room.updated", "room.updated"]
+    printed = result.stdout.splitlines()
+    assert len(printed) == 2
+    for line, message in zip(printed, received, strict=True):
+        assert message.properties.message_id in line
+        decode_event(message.body)
+
+
+def test_an_unreachable_broker_stops_the_mock_with_a_clear_error(events_spec: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rooms_mock.cli",
+            str(events_spec),
+            "--stateful",
+            "--port",
+            "0",
+            "--amqp-url",
+            "amqp://guest:guest@127.0.0.1:9/%2F",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:9/%2F" in result.stderr
