@@ -94,6 +94,7 @@ def test_events_on_demand_over_http(amqp_url: str, listener: Listener, events_sp
         first = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
         assert first.status_code == 200, first.text
         again = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
+        assert again.status_code == 200, again.text
         listed = requests.get(events, timeout=10)
         unknown = requests.post(f"{events}/RoomExploded", timeout=10)
         bad_count = requests.post(f"{events}/RoomCreated?dynamic&count=0", timeout=10)
