@@ -28,7 +28,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py")
+BENCHMARKS = ("service.py", "relay.py", "mock.py", "mock_events.py")
 
 
 def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
