@@ -9,13 +9,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-SPEC = Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml"
 
 AMQP_URL = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 WAIT_SECONDS = 10.0
@@ -91,30 +88,3 @@ def listener(amqp_url: str) -> Iterator[Listener]:
         yield found
     finally:
         found.close()
-
-
-# -- the spec with its x-emits ---------------------------------------------------------------
-
-EMITS = {
-    ("/rooms", "post"): ["RoomCreated"],
-    ("/rooms/{roomId}", "patch"): ["RoomUpdated"],
-    ("/rooms/{roomId}", "delete"): ["RoomDeleted"],
-}
-
-
-@pytest.fixture(scope="session")
-def events_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """contracts/openapi.yaml, which states what each write emits (`x-emits`).
-
-    Transitional: until the contract carries its x-emits (branch i12-events), a copy with them.
-    """
-    import yaml
-
-    document = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    if any("x-emits" in document["paths"][path][method] for path, method in EMITS):
-        return SPEC
-    for (path, method), messages in EMITS.items():
-        document["paths"][path][method]["x-emits"] = messages
-    copy = tmp_path_factory.mktemp("spec") / "openapi.yaml"
-    copy.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
-    return copy

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,28 +11,26 @@ from conftest import NEW_ROOM
 from events.event_checks import assert_event_shows, room_mismatches
 from rooms_mock import rooms_mock
 from rooms_mock.events import EventsExtraMissing, room_records
+from rooms_mock.responses_mock import MockedApi
 
-BASE = "http://rooms.events.test"
 KEY = {"X-API-Key": "any-key"}
 MERGE_PATCH = {**KEY, "Content-Type": "application/merge-patch+json"}
 
 
-def _create_update_delete() -> tuple[dict[str, Any], dict[str, Any]]:
-    created = requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers=KEY, timeout=5)
+def _create_update_delete(base: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    created = requests.post(f"{base}/rooms", json=NEW_ROOM, headers=KEY, timeout=5)
     assert created.status_code == 201
     room = created.json()
-    updated = requests.patch(
-        f"{BASE}/rooms/{room['id']}", json={"price": 4100}, headers=MERGE_PATCH, timeout=5
-    )
+    path = f"{base}/rooms/{room['id']}"
+    updated = requests.patch(path, json={"price": 4100}, headers=MERGE_PATCH, timeout=5)
     assert updated.status_code == 200
-    assert requests.delete(f"{BASE}/rooms/{room['id']}", headers=KEY, timeout=5).status_code == 204
+    assert requests.delete(path, headers=KEY, timeout=5).status_code == 204
     return room, updated.json()
 
 
-def test_events_of_create_update_delete_show_the_http_answers(events_spec: Path) -> None:
-    with rooms_mock(BASE, events_spec) as api:
-        created, updated = _create_update_delete()
-        events = api.events
+def test_events_of_create_update_delete_show_the_http_answers(rooms_api: MockedApi) -> None:
+    created, updated = _create_update_delete(rooms_api.base_url)
+    events = rooms_api.events
 
     assert [(e.message, e.routing_key, e.operation_id) for e in events] == [
         ("RoomCreated", "room.created", "createRoom"),
@@ -56,52 +53,55 @@ def test_events_of_create_update_delete_show_the_http_answers(events_spec: Path)
         assert event.delivery_mode == 2
 
 
-def test_refused_and_read_only_calls_emit_nothing(events_spec: Path) -> None:
-    with rooms_mock(BASE, events_spec) as api:
-        assert requests.post(f"{BASE}/rooms", json={}, headers=KEY, timeout=5).status_code == 400
-        assert requests.post(f"{BASE}/rooms", json=NEW_ROOM, timeout=5).status_code == 401
-        assert requests.get(f"{BASE}/rooms", timeout=5).status_code == 200
-        room = requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers=KEY, timeout=5).json()
-        same = requests.patch(
-            f"{BASE}/rooms/{room['id']}",
-            json={"price": room["price"]},
-            headers=MERGE_PATCH,
-            timeout=5,
-        )
-        assert (
-            same.status_code == 200
-        )  # a change that changes nothing: no RoomUpdated, as the service
-        api.assert_emitted("RoomCreated", times=1)
-        assert [event.message for event in api.events] == ["RoomCreated"]
-        with pytest.raises(AssertionError, match="RoomDeleted was emitted 0 time"):
-            api.assert_emitted("RoomDeleted")
+def test_refused_and_read_only_calls_emit_nothing(rooms_api: MockedApi) -> None:
+    base = rooms_api.base_url
+    assert requests.post(f"{base}/rooms", json={}, headers=KEY, timeout=5).status_code == 400
+    assert requests.post(f"{base}/rooms", json=NEW_ROOM, timeout=5).status_code == 401
+    assert requests.get(f"{base}/rooms", timeout=5).status_code == 200
+    room = requests.post(f"{base}/rooms", json=NEW_ROOM, headers=KEY, timeout=5).json()
+    assert requests.post(f"{base}/rooms", json=NEW_ROOM, headers=KEY, timeout=5).status_code == 409
+    same = requests.patch(
+        f"{base}/rooms/{room['id']}", json={"price": room["price"]}, headers=MERGE_PATCH, timeout=5
+    )
+    assert same.status_code == 200  # a change that changes nothing: no RoomUpdated, as the service
+
+    rooms_api.assert_emitted("RoomCreated", times=1)
+    assert [event.message for event in rooms_api.events] == ["RoomCreated"]
+    with pytest.raises(AssertionError, match="RoomDeleted was emitted 0 time"):
+        rooms_api.assert_emitted("RoomDeleted")
 
 
-def test_events_are_stable_and_forgotten_on_reset(events_spec: Path) -> None:
-    with rooms_mock(BASE, events_spec) as api:
-        requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers=KEY, timeout=5)
-        first = api.events
-        assert api.events == first  # asked twice, the same event ids and bytes
-        api.reset()
-        assert api.events == []
+def test_events_are_stable_and_forgotten_on_reset(rooms_api: MockedApi) -> None:
+    requests.post(f"{rooms_api.base_url}/rooms", json=NEW_ROOM, headers=KEY, timeout=5)
+    first = rooms_api.events
+    assert rooms_api.events == first  # asked twice: the same event ids and bytes
+    rooms_api.reset()
+    assert rooms_api.events == []
+
+
+def test_the_context_manager_records_events_too() -> None:
+    with rooms_mock("http://rooms.events.test") as api:
+        _create_update_delete(api.base_url)
+        assert [e.message for e in api.events] == ["RoomCreated", "RoomUpdated", "RoomDeleted"]
 
 
 def test_a_broken_mapping_fails_the_field_comparison(
-    events_spec: Path, monkeypatch: pytest.MonkeyPatch
+    rooms_api: MockedApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The comparison bites: a mapping that drops the price shows up, naming the field."""
+    """The comparison bites: a mapping that loses the price shows up, naming the field."""
     real = room_records.room_record
     monkeypatch.setattr(room_records, "room_record", lambda room: {**real(room), "price": 0})
-    with rooms_mock(BASE, events_spec) as api:
-        created = requests.post(f"{BASE}/rooms", json=NEW_ROOM, headers=KEY, timeout=5).json()
-        record = api.events[0].decoded().record["room"]
+    created = requests.post(
+        f"{rooms_api.base_url}/rooms", json=NEW_ROOM, headers=KEY, timeout=5
+    ).json()
+    record = rooms_api.events[0].decoded().record["room"]
     assert room_mismatches(record, created) == ["price: the event has 0, the HTTP answer 3500"]
     with pytest.raises(AssertionError, match="price"):
         assert_event_shows(record, created)
 
 
 def test_without_the_event_package_api_events_names_the_extra(
-    events_spec: Path, monkeypatch: pytest.MonkeyPatch
+    rooms_api: MockedApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import importlib.util
 
@@ -111,8 +111,5 @@ def test_without_the_event_package_api_events_names_the_extra(
         "find_spec",
         lambda name, *a: None if name == "rooms_events" else real(name, *a),
     )
-    with (
-        rooms_mock(BASE, events_spec) as api,
-        pytest.raises(EventsExtraMissing, match=r"rooms-mock\[events\]"),
-    ):
-        _ = api.events
+    with pytest.raises(EventsExtraMissing, match=r"rooms-mock\[events\]"):
+        _ = rooms_api.events

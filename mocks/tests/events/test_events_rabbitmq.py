@@ -3,15 +3,16 @@ compared with the HTTP answers; the on-demand endpoint and `rooms-mock publish`.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import requests
 
-from conftest import API_KEY, NEW_ROOM, run_mock
+from conftest import API_KEY, NEW_ROOM, SPEC, run_mock
 from events.conftest import Listener, Received
 from events.event_checks import assert_event_shows
 from rooms_events import decode_event
@@ -56,9 +57,9 @@ def _check_envelope(message: Received, kind: str, key: str, room_id: str, versio
 
 
 def test_writes_on_the_stateful_mock_publish_their_events(
-    amqp_url: str, listener: Listener, events_spec: Path
+    amqp_url: str, listener: Listener
 ) -> None:
-    with run_mock(*_mock_args(amqp_url, listener), spec=events_spec) as mock:
+    with run_mock(*_mock_args(amqp_url, listener)) as mock:
         created = requests.post(f"{mock.url}/rooms", json=NEW_ROOM, headers=KEY, timeout=10)
         assert created.status_code == 201
         room = created.json()
@@ -88,8 +89,8 @@ def test_writes_on_the_stateful_mock_publish_their_events(
     assert gone.record["url"] == room["url"]
 
 
-def test_events_on_demand_over_http(amqp_url: str, listener: Listener, events_spec: Path) -> None:
-    with run_mock(*_mock_args(amqp_url, listener), spec=events_spec) as mock:
+def test_events_on_demand_over_http(amqp_url: str, listener: Listener) -> None:
+    with run_mock(*_mock_args(amqp_url, listener)) as mock:
         events = f"{mock.url}/__mock__/events"
         first = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
         assert first.status_code == 200, first.text
@@ -114,6 +115,38 @@ def test_events_on_demand_over_http(amqp_url: str, listener: Listener, events_sp
     assert bad_count.status_code == 400
     assert bad_example.status_code == 400
     assert unknown.headers["content-type"] == "application/problem+json"
+
+
+def test_every_documented_example_on_demand(amqp_url: str, listener: Listener) -> None:
+    """Each example of each AsyncAPI message, published as documented: headers and payload."""
+    from rooms_events.transport import EventTransport
+
+    transport = EventTransport.bundled()
+    wanted = [(message, example) for message in transport for example in message.examples]
+    assert wanted, "the AsyncAPI document has no examples to publish"
+    with run_mock(*_mock_args(amqp_url, listener)) as mock:
+        for message, example in wanted:
+            answer = requests.post(
+                f"{mock.url}/__mock__/events/{message.name}?example={example.name}", timeout=10
+            )
+            assert answer.status_code == 200, answer.text
+        received = listener.take(len(wanted))
+
+    assert len(received) == len(wanted)
+    for (message, example), got in zip(wanted, received, strict=True):
+        assert got.routing_key == message.routing_key
+        assert got.properties.type == message.message_type
+        assert got.properties.headers == example.headers, f"{message.name}/{example.name}"
+        assert got.properties.message_id == example.payload["event_id"]
+        decoded = decode_event(got.body)
+        # The decoded record, written back as the example writes JSON, is the example.
+        assert json.loads(json.dumps(decoded.record, default=_as_example_json)) == example.payload
+
+
+def _as_example_json(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return str(value)
 
 
 def test_rooms_mock_publish_from_the_command_line(amqp_url: str, listener: Listener) -> None:
@@ -145,13 +178,13 @@ def test_rooms_mock_publish_from_the_command_line(amqp_url: str, listener: Liste
         decode_event(message.body)
 
 
-def test_an_unreachable_broker_stops_the_mock_with_a_clear_error(events_spec: Path) -> None:
+def test_an_unreachable_broker_stops_the_mock_with_a_clear_error() -> None:
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "rooms_mock.cli",
-            str(events_spec),
+            str(SPEC),
             "--stateful",
             "--port",
             "0",

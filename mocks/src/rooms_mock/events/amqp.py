@@ -78,8 +78,8 @@ class AmqpEventPublisher:
             properties=pika.BasicProperties(
                 message_id=event.message_id,
                 content_type=event.content_type,
-                type=event.message,
-                timestamp=event.timestamp,
+                type=event.message_type or event.message,
+                timestamp=event.timestamp or None,
                 delivery_mode=event.delivery_mode,
                 headers=dict(event.headers),
             ),

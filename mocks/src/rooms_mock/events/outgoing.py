@@ -22,6 +22,7 @@ class OutgoingEvent:
     delivery_mode: int  # 2: persistent
     headers: dict[str, Any] = field(default_factory=dict)
     operation_id: str | None = None  # the HTTP write that caused it; None when on demand
+    message_type: str = ""  # the AMQP `type` property, when the contract names another
 
     def decoded(self) -> Any:
         """The body read back by the event package's decoder (`rooms_events.decode_event`)."""
