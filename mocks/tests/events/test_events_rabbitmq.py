@@ -198,3 +198,43 @@ def test_an_unreachable_broker_stops_the_mock_with_a_clear_error() -> None:
     )
     assert result.returncode != 0
     assert "cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:9/%2F" in result.stderr
+
+
+def _received(**changes: Any) -> Received:
+    """RoomCreated's first example as the mock publishes it, with the given parts broken."""
+    import pika
+
+    from rooms_mock.events.contract import load_contract
+    from rooms_mock.events.on_demand import OnDemand
+
+    event = OnDemand(load_contract()).examples("RoomCreated", "centralFlat")[0]
+    properties = {
+        "message_id": event.message_id,
+        "content_type": event.content_type,
+        "type": event.message,
+        "timestamp": event.timestamp,
+        "delivery_mode": event.delivery_mode,
+        "headers": dict(event.headers),
+    }
+    routing_key = changes.pop("routing_key", event.routing_key)
+    properties.update(changes)
+    return Received(routing_key, event.exchange, pika.BasicProperties(**properties), event.body)
+
+
+@pytest.mark.parametrize(
+    ("broken", "changes"),
+    [
+        ("routing key", {"routing_key": "room.updated"}),
+        ("transient delivery", {"delivery_mode": 1}),
+        ("message id", {"message_id": "not-the-event-id"}),
+        ("header dropped", {"headers": {"avro-fingerprint": "6ce3052c8db13791"}}),
+        ("content type", {"content_type": "application/json"}),
+    ],
+)
+def test_the_envelope_check_catches_a_broken_publisher(
+    broken: str, changes: dict[str, Any]
+) -> None:
+    room_id = "0b1c5f1e-7c53-4a3e-9a53-3f6c2f1d7e01"
+    _check_envelope(_received(), "RoomCreated", "room.created", room_id, 1)  # as published
+    with pytest.raises(AssertionError):
+        _check_envelope(_received(**changes), "RoomCreated", "room.created", room_id, 1)
