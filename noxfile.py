@@ -28,7 +28,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py")
+BENCHMARKS = ("service.py", "relay.py", "mock.py", "mock_events.py")
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
@@ -40,7 +40,8 @@ def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
     for group in groups:
         args += ["--group", group]
     if mock:
-        args += ["-e", "./mocks"]
+        # With its events extra: the events tests, `api.events` and the events benchmark.
+        args += ["-e", "./mocks[events]"]
     session.install(*args)
 
 
@@ -196,8 +197,9 @@ def mock(session: nox.Session) -> None:
 @nox.session(name="mock-serve", python=PYTHON)
 def mock_serve(session: nox.Session) -> None:
     """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""
-    # Only the mock's own small distribution: no database or broker packages.
-    session.install("-e", "./mocks")
+    # Only the mock's own small distributions: no database packages. The events extra (the
+    # codec and pika) lets `-- --stateful --amqp-url URL` publish events.
+    session.install("-e", "./events", "-e", "./mocks[events]")
     session.run("rooms-mock", *session.posargs)
 
 

@@ -54,8 +54,11 @@ class MockApp:
         watch: Path | None = None,
         on_reload: Callable[[MockEngine], None] | None = None,
         poll_seconds: float = 0.5,
+        controls: Callable[[MockRequest], MockResponse | None] | None = None,
     ) -> None:
         self.engine = engine
+        # More of the mock's own endpoints under CONTROL_PREFIX (the events); None: not theirs.
+        self._controls = controls
         self.latency = latency
         self.cors = cors
         self._watch = watch
@@ -140,6 +143,9 @@ class MockApp:
         if request.path == CONTROL_PREFIX + "reset" and request.method == "POST":
             self.engine.reset()
             return MockResponse(204, [], b"")
+        answered = self._controls(request) if self._controls is not None else None
+        if answered is not None:
+            return answered
         return MockResponse(
             404,
             [("content-type", "application/problem+json")],

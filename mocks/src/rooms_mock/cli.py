@@ -50,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-body-bytes", type=int, default=1 << 20)
     parser.add_argument("--no-reload", action="store_true", help="ignore changes to the spec")
+    parser.add_argument(
+        "--amqp-url",
+        metavar="URL",
+        help="publish the events of writes (stateful) and on demand to RabbitMQ "
+        "(needs rooms-mock[events]); `rooms-mock publish -h` publishes from the shell",
+    )
+    parser.add_argument(
+        "--events-exchange",
+        metavar="NAME",
+        help="publish on this exchange instead of the contract's (tests sharing a broker)",
+    )
     return parser
 
 
@@ -71,6 +82,12 @@ def describe(engine: MockEngine, address: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["publish"]:
+        from rooms_mock.events.wiring import publish_main
+
+        publish_main(argv[1:])
+        return
     args = _parser().parse_args(argv)
     options = MockOptions(
         dynamic=args.dynamic,
@@ -94,14 +111,27 @@ def main(argv: list[str] | None = None) -> None:
         sock.bind((args.host, args.port))
     except OSError as error:
         sys.exit(f"rooms-mock: cannot listen on {args.host}:{args.port}: {error}")
+    events = None
+    if args.amqp_url:
+        from rooms_mock.events.wiring import EventsSetupError, MockEvents
+
+        try:
+            events = MockEvents(engine, args.amqp_url, args.events_exchange)
+        except EventsSetupError as error:
+            sock.close()
+            sys.exit(f"rooms-mock: {error}")
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     address = f"http://{host}:{port}"
 
     def announce(current: MockEngine) -> None:
         print(describe(current, address), flush=True)
+        if events is not None:
+            print("\n".join(events.describe(current.options.stateful)), flush=True)
 
     def reloaded(current: MockEngine) -> None:
+        if events is not None:
+            events.attach(current)
         print(f"rooms-mock: {spec} changed; reloaded", flush=True)
         announce(current)
 
@@ -111,12 +141,17 @@ def main(argv: list[str] | None = None) -> None:
         cors=args.cors,
         watch=None if args.no_reload else Path(spec),
         on_reload=reloaded,
+        controls=None if events is None else events.controls,
     )
     announce(engine)
     import uvicorn  # imported late: `rooms-mock --help` stays instant
 
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if events is not None:
+            events.close()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from rooms_mock.resources import ResourceStore
 from rooms_mock.routing import Router, base_path
 from rooms_mock.schemas import Violation
 from rooms_mock.spec import load_spec
+from rooms_mock.writes import WriteListener
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,8 @@ class MockEngine:
         self.resolver = compiler.resolver
         self.router = Router(self.operations, base_path(document.get("servers")))
         self.generator = DataGenerator(compiler.resolver, "response")
+        # Told of every successful stateful write (the event publisher, the fixture's recorder).
+        self.write_listeners: list[WriteListener] = []
         self.state = ResourceStore(self, compiler)
         self._check_static_responses()
 

@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from rooms_mock.operations import Operation, OperationCompiler, ResponseContent, is_json_media
 from rooms_mock.problems import CONFLICT, INVALID, NOT_FOUND, STALE
 from rooms_mock.schemas import CompiledSchema
+from rooms_mock.writes import Write, WriteListener
 
 if TYPE_CHECKING:
     from rooms_mock.engine import MockEngine, MockResponse, ParsedRequest
@@ -301,7 +302,36 @@ class ResourceStore:
         handler: Callable[[Operation, Resource, ParsedRequest], MockResponse | None] = getattr(
             self, f"_{action}"
         )
-        return handler(operation, resource, request)
+        listeners = self._engine.write_listeners
+        if not listeners or action in ("read", "list"):
+            return handler(operation, resource, request)
+        return self._notifying(listeners, operation, resource, action, request, handler)
+
+    def _notifying(
+        self,
+        listeners: list[WriteListener],
+        operation: Operation,
+        resource: Resource,
+        action: str,
+        request: ParsedRequest,
+        handler: Callable[[Operation, Resource, ParsedRequest], MockResponse | None],
+    ) -> MockResponse | None:
+        """Run a write and tell the listeners what it changed (a refused write tells nothing)."""
+        key = None if action == "create" else self._key(resource, request)
+        before = None if key is None else resource.items.get(key)
+        response = handler(operation, resource, request)
+        if response is None or not 200 <= response.status < 300:
+            return response
+        if key is None:
+            created = response.json()
+            key = str(created.get(resource.id_member)) if isinstance(created, dict) else None
+        after = None if action == "delete" or key is None else resource.items.get(key)
+        if before is None and after is None:
+            return response
+        write = Write(operation.operation_id, response.status, before, after)
+        for listener in listeners:
+            listener(write)
+        return response
 
     def _answer(
         self,

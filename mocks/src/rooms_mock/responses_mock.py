@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -20,6 +20,11 @@ import responses
 
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest, MockResponse
 from rooms_mock.spec import default_spec_path
+from rooms_mock.writes import Write
+
+if TYPE_CHECKING:  # the events are imported when a test asks for them
+    from rooms_mock.events.outgoing import OutgoingEvent
+    from rooms_mock.events.recorder import EventRecorder
 
 DEFAULT_BASE_URL = "http://rooms.mock"
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -51,6 +56,33 @@ class MockedApi:
         self.engine = engine
         self.base_url = base_url.rstrip("/")
         self.calls: list[Call] = []
+        # Every accepted stateful write; turned into events only when a test asks for them.
+        self.writes: list[Write] = []
+        self._events: EventRecorder | None = None
+
+    @property
+    def events(self) -> list[OutgoingEvent]:
+        """The events the mock would have published for the calls so far, in order, without a
+        broker: `event.body` is the Avro bytes, `event.decoded()` reads them back, `event.record`
+        is what was encoded (needs the `rooms-mock[events]` extra's rooms-events)."""
+        if self._events is None:
+            from rooms_mock.events.recorder import EventRecorder
+
+            self._events = EventRecorder(self.engine.document)
+        return self._events.events(self.writes)
+
+    def events_of(self, message: str) -> list[OutgoingEvent]:
+        return [event for event in self.events if event.message == message]
+
+    def assert_emitted(self, message: str, times: int | None = None) -> list[OutgoingEvent]:
+        found = self.events_of(message)
+        if not found or (times is not None and len(found) != times):
+            made = ", ".join(event.message for event in self.events) or "none"
+            wanted = "at least once" if times is None else f"{times} time(s)"
+            raise AssertionError(
+                f"{message} was emitted {len(found)} time(s), expected {wanted}; events: {made}"
+            )
+        return found
 
     def calls_to(self, operation_id: str) -> list[Call]:
         return [call for call in self.calls if call.operation_id == operation_id]
@@ -70,8 +102,9 @@ class MockedApi:
             raise AssertionError(f"{operation_id} was called {len(self.calls_to(operation_id))}x")
 
     def reset(self) -> None:
-        """Forget the calls and the stored state."""
+        """Forget the calls, the events and the stored state."""
         self.calls.clear()
+        self.writes.clear()
         self.engine.reset()
 
     def _answer(self, prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
@@ -131,7 +164,12 @@ def rooms_mock(
     engine.reset()  # every `with` starts from an empty store
     api = MockedApi(engine, base_url)
     pattern = re.compile(re.escape(api.base_url) + r"(?:[/?#].*)?$")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        for method in _METHODS:
-            mocked.add_callback(method, pattern, callback=api._answer, content_type=None)
-        yield api
+    # The engine is shared between tests (compiled once): its listener is this `with`'s only.
+    engine.write_listeners.append(api.writes.append)
+    try:
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+            for method in _METHODS:
+                mocked.add_callback(method, pattern, callback=api._answer, content_type=None)
+            yield api
+    finally:
+        engine.write_listeners.remove(api.writes.append)
