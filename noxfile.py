@@ -149,6 +149,12 @@ def mock(session: nox.Session) -> None:
     # A stateless mock cannot pass sequence checks (a deleted room still answers its example):
     # the static and dynamic mocks get every per-operation check, the stateful one the suite.
     stateless_only = ["--ignore", "tests/contract/test_stateful.py"]
+    stateless_only += ["--ignore", "tests/contract/events/test_http_events.py"]
+    # The stateful mock publishes its writes' events: the suite checks them on the real broker,
+    # on an exchange of this run's own (deleted afterwards), as it checks the service's.
+    amqp_url = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    exchange = f"rooms.events.mock-{random.randrange(16**12):012x}"
+    events = _events_flags(session, amqp_url, exchange)
     # The suite's own fault tests serve broken copies of the service in-process, whatever the
     # URL: `nox -s contract` runs them; here they would only repeat three times.
     not_about_the_mock = ["--ignore", "tests/contract/test_faults.py"]
@@ -161,6 +167,7 @@ def mock(session: nox.Session) -> None:
             [
                 str(Path(session.bin) / "rooms-mock"),
                 *flags,
+                *(events["mock"] if mode == "stateful" else []),
                 "--port",
                 str(port),
                 "--api-key",
@@ -188,10 +195,41 @@ def mock(session: nox.Session) -> None:
                 f"http://127.0.0.1:{port}",
                 "--api-key",
                 key,
+                *(events["suite"] if mode == "stateful" else []),
             )
         finally:
             server.terminate()
             server.wait(timeout=10)
+    if events["mock"]:
+        session.run("python", "-c", _DELETE_EXCHANGE, amqp_url, exchange, silent=True)
+
+
+_DELETE_EXCHANGE = """
+import sys, pika
+connection = pika.BlockingConnection(pika.URLParameters(sys.argv[1]))
+connection.channel().exchange_delete(sys.argv[2])
+connection.close()
+"""
+
+
+def _events_flags(session: nox.Session, amqp_url: str, exchange: str) -> dict[str, list[str]]:
+    """rooms-mock's and the suite's event options, or none (with the reason) without a broker."""
+    import socket
+    from urllib.parse import urlsplit
+
+    broker = urlsplit(amqp_url)
+    try:
+        socket.create_connection((broker.hostname or "127.0.0.1", broker.port or 5672), 2).close()
+    except OSError:
+        message = f"RabbitMQ is not reachable at {amqp_url}: the mock's event checks skip"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            session.error(f"{message} (CI=true: they must run)")
+        session.warn(message)
+        return {"mock": [], "suite": []}
+    return {
+        "mock": ["--amqp-url", amqp_url, "--events-exchange", exchange],
+        "suite": ["--amqp-url", amqp_url, "--amqp-exchange", exchange],
+    }
 
 
 @nox.session(name="mock-serve", python=PYTHON)
