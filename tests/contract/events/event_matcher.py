@@ -21,7 +21,7 @@ from tests.contract.events.event_checks import (
     check_writer,
     fail,
 )
-from tests.contract.events.event_tap import Delivery, EventTap
+from tests.contract.events.event_tap import Delivery, Tap
 from tests.contract.events.write_recorder import Expected, WriteRecorder
 
 
@@ -45,7 +45,7 @@ class EventMatcher:
     def __init__(
         self,
         recorder: WriteRecorder,
-        tap: EventTap,
+        tap: Tap,
         store: SchemaStore,
         *,
         exchange: str,

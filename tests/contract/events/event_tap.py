@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pika
 
@@ -16,6 +16,10 @@ class Delivery:
     routing_key: str
     properties: Any  # pika.BasicProperties
     body: bytes
+
+
+class Tap(Protocol):
+    def next(self, timeout: float) -> Delivery | None: ...
 
 
 class EventTap:
