@@ -39,7 +39,7 @@ def event_target(
             )
         exchange = pytestconfig.getoption("--amqp-exchange") or event_contract.exchange
         with httpx.Client(base_url=base_url, timeout=30) as http:
-            yield EventTarget(http, amqp_url, exchange, owns_exchange=False)
+            yield EventTarget(http, amqp_url, exchange)
         return
     amqp_url = amqp_url or AMQP_URL
     require_service("RabbitMQ", amqp_url, 5672)

@@ -26,12 +26,11 @@ class EventTap:
     """An exclusive, auto-delete queue bound to the exchange with `#`: it sees every key,
     so a message on an undocumented key is caught rather than missed."""
 
-    def __init__(self, amqp_url: str, exchange: str, *, owns_exchange: bool = False) -> None:
+    def __init__(self, amqp_url: str, exchange: str) -> None:
         parameters = pika.URLParameters(amqp_url)
         parameters.socket_timeout = 5
         parameters.blocked_connection_timeout = 30
         self.exchange = exchange
-        self._owns_exchange = owns_exchange
         self._connection = pika.BlockingConnection(parameters)
         self._channel = self._connection.channel()
         # A topic exchange must exist, durable as the publisher declares it, before a queue binds.
@@ -56,8 +55,6 @@ class EventTap:
     def close(self) -> None:
         try:
             self._channel.cancel()
-            if self._owns_exchange:
-                self._channel.exchange_delete(self.exchange)
         finally:
             self._connection.close()
 
@@ -66,3 +63,12 @@ class EventTap:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def delete_exchange(amqp_url: str, exchange: str) -> None:
+    """Remove an exchange made for one run (after its publisher has stopped)."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        connection.channel().exchange_delete(exchange)
+    finally:
+        connection.close()

@@ -19,6 +19,7 @@ from rooms.entrypoints.app import create_app
 from rooms.entrypoints.asgi import start_relay
 from tests.conftest import make_settings
 from tests.contract.events.codec import SchemaStore
+from tests.contract.events.event_tap import delete_exchange
 from tests.unit.rooms_data import room_body
 
 # The relay's pause when the outbox is empty: short, so a run's events follow its writes.
@@ -30,7 +31,6 @@ class EventTarget:
     http: httpx.Client
     amqp_url: str
     exchange: str
-    owns_exchange: bool  # an exchange made for this run, deleted after it
 
 
 def run_exchange(contract_exchange: str) -> str:
@@ -65,11 +65,13 @@ def in_process(
         thread, stop = start_in_thread(relay)
     try:
         with TestClient(app) as http:
-            yield EventTarget(http, amqp_url, exchange, owns_exchange=True)
+            yield EventTarget(http, amqp_url, exchange)
     finally:
         stop.set()
         thread.join(timeout=10)
         app.close()
+        # The run's own exchange goes once nothing can publish to (and so re-declare) it.
+        delete_exchange(amqp_url, exchange)
 
 
 def flusher(http: httpx.Client, api_key: str) -> Callable[[], None]:

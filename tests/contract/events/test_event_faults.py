@@ -100,7 +100,7 @@ def test_a_broken_provider_fails_the_event_check_that_names_it(
             publisher=publisher(avro_store),
             overrides=overrides,
         ) as target,
-        EventTap(AMQP_URL, exchange, owns_exchange=True) as tap,
+        EventTap(AMQP_URL, exchange) as tap,
     ):
         recorder = WriteRecorder(event_contract)
         recorder.attach(target.http)

@@ -44,9 +44,7 @@ def test_every_write_emits_the_documented_event(
     recorder = WriteRecorder(event_contract)
     recorder.attach(http)
     flush = flusher(http, api_key)
-    with EventTap(
-        event_target.amqp_url, event_target.exchange, owns_exchange=event_target.owns_exchange
-    ) as tap:
+    with EventTap(event_target.amqp_url, event_target.exchange) as tap:
         matcher = EventMatcher(recorder, tap, avro_store, exchange=event_target.exchange)
         machine = with_event_checks(room_store_machine(http, api_key), matcher, flush)
         run_state_machine_as_test(machine, settings=STEPS)

@@ -87,9 +87,11 @@ class WriteRecorder:
         number = next(self._writes)
         room_id = room["id"] if room is not None else params.get("roomId", "")
         before = self.rooms.get(room_id)
-        if not 200 <= response.status_code < 300:
+        if 400 <= response.status_code < 500:
             self._silent(number, operation, response.status_code, refused=True)
             return
+        if not 200 <= response.status_code < 300:
+            return  # a server error: the HTTP checks name it; whether it committed is unknown
         if room is not None and before is not None and room["version"] == before["version"]:
             self._silent(number, operation, response.status_code, refused=False)
             return
