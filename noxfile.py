@@ -200,8 +200,8 @@ def mock(session: nox.Session) -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    if events["mock"]:
-        session.run("python", "-c", _DELETE_EXCHANGE, amqp_url, exchange, silent=True)
+            if mode == "stateful" and events["mock"]:
+                session.run("python", "-c", _DELETE_EXCHANGE, amqp_url, exchange, silent=True)
 
 
 _DELETE_EXCHANGE = """
