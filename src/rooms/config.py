@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///rooms.sqlite3"
-# The contract's exchange (contracts/asyncapi.yaml); another name keeps parallel runs apart.
-DEFAULT_AMQP_EXCHANGE = "rooms.events"
 _EXCHANGE_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 
 
@@ -65,9 +63,9 @@ def _amqp_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
-def _amqp_exchange(env: Mapping[str, str]) -> str:
-    name = env.get("ROOMS_AMQP_EXCHANGE") or DEFAULT_AMQP_EXCHANGE
-    if not _EXCHANGE_NAME.match(name):
+def _amqp_exchange(env: Mapping[str, str]) -> str | None:
+    name = env.get("ROOMS_AMQP_EXCHANGE") or None
+    if name is not None and not _EXCHANGE_NAME.match(name):
         raise ConfigError(
             f"ROOMS_AMQP_EXCHANGE={name!r}: expected 1-255 letters, digits, '.', '_', ':' or '-'"
         )
@@ -90,7 +88,8 @@ class Settings:
     # (`rooms serve` then makes one up for the run and prints it).
     api_keys: tuple[str, ...] = field(default=())
     amqp_url: str | None = None
-    amqp_exchange: str = DEFAULT_AMQP_EXCHANGE
+    # None: the exchange contracts/asyncapi.yaml names; another keeps parallel runs apart.
+    amqp_exchange: str | None = None
     max_body_bytes: int = 64 * 1024
     # Response validation costs time on every request; tests and staging turn it on.
     validate_responses: bool = False

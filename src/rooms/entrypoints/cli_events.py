@@ -47,7 +47,7 @@ def relay(batch_size: int) -> None:
         signal.signal(signum, lambda *_: stop.set())
     click.echo(
         f"relay: outbox of {settings.database_url} -> {settings.amqp_url}"
-        f" (exchange {settings.amqp_exchange})",
+        f" (exchange {settings.amqp_exchange or 'of asyncapi.yaml'})",
         err=True,
     )
     engine = make_engine(settings.database_url)
@@ -96,15 +96,23 @@ def consume(keys: tuple[str, ...], queue: str, count: int | None) -> None:
     """Bind a queue to the events exchange (ROOMS_AMQP_EXCHANGE) and print each event as JSON."""
     import pika
 
+    from rooms.adapters.amqp_publisher import bundled_transport
     from rooms.entrypoints.cli import load_settings
 
+    transport = bundled_transport()
     settings = load_settings()
-    exchange = settings.amqp_exchange
+    exchange = settings.amqp_exchange or transport.exchange  # renamed by ROOMS_AMQP_EXCHANGE
     if not settings.amqp_url:
         raise click.UsageError("ROOMS_AMQP_URL is not set: nothing to consume from")
     connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
     channel = connection.channel()
-    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    # Declared as the relay declares it (a topic exchange must exist before a queue binds).
+    channel.exchange_declare(
+        exchange,
+        exchange_type=transport.exchange_type,
+        durable=transport.durable,
+        auto_delete=transport.auto_delete,
+    )
     declared = channel.queue_declare(
         queue, durable=bool(queue), exclusive=not queue, auto_delete=not queue
     )

@@ -17,7 +17,7 @@ import yaml
 
 from rooms.contract_files import openapi_path
 from rooms_events.contract_files import asyncapi_path
-from rooms_events.transport import EventTransport, MessageTransport
+from rooms_events.transport import EventTransport, MessageTransport, TransportError
 
 _METHODS = ("get", "put", "post", "delete", "patch")
 PAYLOAD_POINTER = "$message.payload#/"
@@ -104,22 +104,13 @@ def load_event_contract(openapi: Path | None = None, asyncapi: Path | None = Non
     transport = EventTransport.load(asyncapi)
     document = yaml.safe_load(asyncapi.read_text(encoding="utf-8"))
     messages = {message.name: _message(message, document) for message in transport}
-    emits: dict[str, tuple[str, ...]] = {}
-    for path, item in spec["paths"].items():
-        for method in _METHODS:
-            operation = item.get(method) or {}
-            if "x-emits" not in operation:
-                continue
-            names = tuple(operation["x-emits"])
-            unknown = [name for name in names if name not in messages]
-            if unknown:
-                raise EventContractError(
-                    f"{openapi.name}: {method.upper()} {path} x-emits {unknown},"
-                    f" which {asyncapi.name} does not send (it sends {sorted(messages)})"
-                )
-            emits[operation["operationId"]] = names
-    if not emits:
+    try:
+        emitted = transport.emitted_by(spec)
+    except TransportError as error:
+        raise EventContractError(f"{openapi.name}: {error}") from None
+    if not emitted:
         raise EventContractError(
             f"{openapi.name}: no operation has x-emits: nothing says which write emits which event"
         )
+    emits = {operation: tuple(m.name for m in sent) for operation, sent in emitted.items()}
     return EventContract(transport.exchange, emits, messages, _routes(spec))

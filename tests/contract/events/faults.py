@@ -17,7 +17,7 @@ from fastavro import schemaless_writer
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 from injector import Module, provider, singleton
 
-from rooms.adapters.amqp_publisher import AmqpPublisher, message_properties
+from rooms.adapters.amqp_publisher import AmqpPublisher, bundled_transport
 from rooms.adapters.outbox_relay import Publisher
 from rooms.domain.errors import RoomError
 from rooms.domain.events import RoomCreated, RoomUpdated
@@ -25,6 +25,7 @@ from rooms.domain.model import Room, RoomDraft
 from rooms.service_layer.event_encoding import EncodedEvent
 from rooms.service_layer.room_service import RoomService
 from rooms.service_layer.unit_of_work import UnitOfWorkFactory
+from rooms_events.transport import EventTransport
 from tests.contract.events.codec import HEADER_SIZE, MARKER, SchemaStore, decode, encode
 
 PublisherFactory = Callable[[str, str], Publisher]  # (amqp_url, exchange) -> publisher
@@ -59,13 +60,25 @@ def drops_a_field(store: SchemaStore) -> PublisherFactory:
     return DropsAField
 
 
-class WrongRoutingKey(_Relayed):
-    """Updates go out on `room.changed`, a key the contract does not have."""
+def _with_message(name: str, **changes: Any) -> EventTransport:
+    """The contract's transport with one message's routing key or headers changed."""
+    transport = bundled_transport()
+    message = dataclasses.replace(transport.message(name), **changes)
+    return dataclasses.replace(transport, messages={**transport.messages, name: message})
 
-    def publish(self, event: EncodedEvent) -> None:
-        if event.event_type == "RoomUpdated":
-            event = dataclasses.replace(event, routing_key="room.changed")
-        super().publish(event)
+
+def wrong_routing_key(amqp_url: str, exchange: str) -> Publisher:
+    """Updates go out on `room.changed`, a key the contract does not have."""
+    transport = _with_message("RoomUpdated", routing_key="room.changed")
+    return AmqpPublisher(amqp_url, exchange=exchange, transport=transport)
+
+
+def without_room_version_header(amqp_url: str, exchange: str) -> Publisher:
+    """Leaves the `room-version` header out of RoomCreated."""
+    created = bundled_transport().message("RoomCreated")
+    headers = tuple(name for name in created.required_headers if name != "room-version")
+    transport = _with_message("RoomCreated", required_headers=headers)
+    return AmqpPublisher(amqp_url, exchange=exchange, transport=transport)
 
 
 class SilentOnDelete(_Relayed):
@@ -83,24 +96,6 @@ class PublishesUpdatesTwice(_Relayed):
         super().publish(event)
         if event.event_type == "RoomUpdated":
             super().publish(event)
-
-
-def without_room_version_header(amqp_url: str, exchange: str) -> Publisher:
-    return _WithoutRoomVersionHeader(amqp_url, exchange=exchange)
-
-
-class _WithoutRoomVersionHeader(AmqpPublisher):
-    """Leaves the `room-version` header out of every message."""
-
-    def publish(self, event: EncodedEvent) -> None:
-        properties = message_properties(event)
-        properties.headers.pop("room-version", None)
-        self._ready_channel().basic_publish(
-            exchange=self._exchange,
-            routing_key=event.routing_key,
-            body=event.payload,
-            properties=properties,
-        )
 
 
 class ReordersARoomsEvents(_Relayed):

@@ -40,7 +40,7 @@ def _spec_with(tmp_path: Path, emits: list[str] | None) -> Path:
 def test_an_x_emits_naming_a_message_asyncapi_does_not_send_stops_the_checks(
     tmp_path: Path,
 ) -> None:
-    with pytest.raises(EventContractError, match=r"x-emits \['RoomMoved'\]"):
+    with pytest.raises(EventContractError, match="x-emits names RoomMoved"):
         load_event_contract(_spec_with(tmp_path, ["RoomMoved"]), asyncapi_path())
 
 

@@ -44,7 +44,7 @@ FAULT_TIMEOUT = 1.5
 Fault = tuple[str, Callable[[SchemaStore], PublisherFactory | None], tuple[Module, ...], str]
 FAULTS: list[Fault] = [
     ("a relay that drops a field", faults.drops_a_field, (), "fields_match_response"),
-    ("a wrong routing key", lambda _: faults.WrongRoutingKey, (), "routing_key"),
+    ("a wrong routing key", lambda _: faults.wrong_routing_key, (), "routing_key"),
     ("nothing emitted on delete", lambda _: faults.SilentOnDelete, (), "event_arrives"),
     (
         "an event on a refused write",
