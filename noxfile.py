@@ -29,6 +29,8 @@ nox.options.error_on_missing_interpreters = True
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
 BENCHMARKS = ("service.py", "relay.py", "mock.py", "mock_events.py")
+# The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
+ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
 
 def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
@@ -279,7 +281,9 @@ def events(session: nox.Session) -> None:
 
     session.install("build[uv]>=1.2", "mypy>=1.13", "types-pyyaml")
     # Only the codec and the test tools: no service package is installed here.
-    session.install("./events[strategies]", "pytest>=8.3,<9", "pytest-timeout>=2.3")
+    session.install(
+        "./events[strategies]", "pytest>=8.3,<9", "pytest-timeout>=2.3", "jsonschema>=4.18"
+    )
     with tempfile.TemporaryDirectory() as out:
         # `python -m build` makes the sdist, then the wheel from that sdist: both must hold
         # the contracts, and the wheel must build with no checkout around it. The tests
@@ -290,4 +294,31 @@ def events(session: nox.Session) -> None:
         session.install("--force-reinstall", "--no-deps", str(wheel))
     with session.chdir(ROOT / "events"):
         session.run("mypy")  # strict, per events/pyproject.toml
-    _run_pytest(session, "events/tests", targets_with_posargs=True)
+    _run_pytest(
+        session,
+        "events/tests",
+        env={"ASYNCAPI_JSON_SCHEMA": str(_asyncapi_json_schema(session))},
+        targets_with_posargs=True,
+    )
+
+
+def _asyncapi_json_schema(session: nox.Session) -> Path:
+    """The official AsyncAPI 3.0.0 JSON Schema, installed from npm into the session's folder."""
+    prefix = Path(session.virtualenv.location) / "asyncapi-specs"
+    schema = prefix / "node_modules" / "@asyncapi" / "specs" / "schemas" / "3.0.0.json"
+    stamp = prefix / "installed"
+    installed = stamp.read_text() if stamp.is_file() else ""
+    if installed != ASYNCAPI_SPECS or not schema.is_file():  # reused sessions skip npm
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            ASYNCAPI_SPECS,
+            external=True,
+        )
+        stamp.write_text(ASYNCAPI_SPECS)
+    return schema

@@ -22,7 +22,7 @@ import avro.schema
 import pika
 from sqlalchemy import Engine, select
 
-from rooms.adapters.amqp_publisher import EXCHANGE, AmqpPublisher, message_properties
+from rooms.adapters.amqp_publisher import AmqpPublisher, bundled_transport, message_properties
 from rooms.adapters.avro import AvroEventEncoder
 from rooms.adapters.avro.event_records import event_record
 from rooms.adapters.orm import outbox
@@ -71,9 +71,10 @@ def relay_against_raw_pika() -> None:
         # A queue that takes everything, so both runs publish to a routed, persisting target.
         sink = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
         channel = sink.channel()
-        channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
+        exchange = bundled_transport().exchange
+        channel.exchange_declare(exchange, exchange_type="topic", durable=True)
         queue = channel.queue_declare("", exclusive=True).method.queue
-        channel.queue_bind(queue, EXCHANGE, routing_key="room.*")
+        channel.queue_bind(queue, exchange, routing_key="room.*")
 
         publisher = AmqpPublisher(AMQP_URL)
         relay = OutboxRelay(engine, publisher, batch_size=500)
@@ -89,7 +90,7 @@ def relay_against_raw_pika() -> None:
         started = time.perf_counter()
         for event in rows:
             raw_channel.basic_publish(
-                EXCHANGE, event.routing_key, event.payload, message_properties(event)
+                exchange, event.routing_key, event.payload, message_properties(event)
             )
         raw_seconds = time.perf_counter() - started
         raw.close()

@@ -91,22 +91,31 @@ def consume(keys: tuple[str, ...], queue: str, count: int | None) -> None:
     """Bind a queue to the rooms.events exchange and print each event, decoded, as a JSON line."""
     import pika
 
-    from rooms.adapters.amqp_publisher import EXCHANGE
+    from rooms.adapters.amqp_publisher import bundled_transport
     from rooms.entrypoints.cli import load_settings
+
+    transport = bundled_transport()
+    exchange = transport.exchange
 
     settings = load_settings()
     if not settings.amqp_url:
         raise click.UsageError("ROOMS_AMQP_URL is not set: nothing to consume from")
     connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
     channel = connection.channel()
-    channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
+    # Declared as the relay declares it (a topic exchange must exist before a queue binds).
+    channel.exchange_declare(
+        exchange,
+        exchange_type=transport.exchange_type,
+        durable=transport.durable,
+        auto_delete=transport.auto_delete,
+    )
     declared = channel.queue_declare(
         queue, durable=bool(queue), exclusive=not queue, auto_delete=not queue
     )
     name = declared.method.queue
     for key in keys:
-        channel.queue_bind(name, EXCHANGE, routing_key=key)
-    click.echo(f"consuming {', '.join(keys)} from {EXCHANGE} on queue {name}", err=True)
+        channel.queue_bind(name, exchange, routing_key=key)
+    click.echo(f"consuming {', '.join(keys)} from {exchange} on queue {name}", err=True)
     seen = 0
     try:
         for method, properties, body in channel.consume(name):

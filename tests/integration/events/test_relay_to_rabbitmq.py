@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import avro.io
 import avro.schema
+import jsonschema
 import pika
 import pytest
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
-from rooms.adapters.amqp_publisher import EXCHANGE, FINGERPRINT_HEADER, AmqpPublisher
+from rooms.adapters.amqp_publisher import FINGERPRINT_HEADER, AmqpPublisher, bundled_transport
 from rooms.adapters.orm import outbox
 from rooms.adapters.outbox_relay import OutboxRelay
 from rooms.entrypoints.app import RoomsApp
@@ -61,7 +62,7 @@ class Queue:
 @pytest.fixture
 def exchange() -> str:
     """An exchange of this test's own: other runs on the same broker cannot mix in."""
-    return f"{EXCHANGE}.test-{uuid.uuid4().hex[:12]}"
+    return f"{bundled_transport().exchange}.test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
@@ -227,3 +228,36 @@ def test_events_of_one_room_go_out_in_order(
     versions = [decode_event(body).record["version"] for _, _, body in queue.take(6)]
     assert versions == [1, 2, 3, 4, 5, 6]
     assert uuid.UUID(room["id"])
+
+
+def test_what_the_relay_publishes_is_what_asyncapi_yaml_says(
+    api: TestClient, relay: OutboxRelay, queue: Queue, amqp_url: str, exchange: str
+) -> None:
+    transport = bundled_transport()
+    created = api.post("/rooms", json=room_body(), headers=WRITE_HEADERS).json()
+    patch_headers = {**WRITE_HEADERS, "Content-Type": "application/merge-patch+json"}
+    api.patch(f"/rooms/{created['id']}", content='{"price": 99}', headers=patch_headers)
+    api.delete(f"/rooms/{created['id']}", headers=WRITE_HEADERS)
+    assert relay.publish_pending() == 3
+    messages = queue.take(3)
+    assert [properties.type for _, properties, _ in messages] == [m.name for m in transport]
+    for method, properties, body in messages:
+        expected = transport.message(properties.type)
+        event = decode_event(body)
+        assert method.routing_key == expected.routing_key
+        assert properties.content_type == expected.content_type
+        assert properties.type == expected.message_type == event.type
+        assert properties.delivery_mode == expected.delivery_mode
+        assert properties.message_id == str(event.record["event_id"])
+        assert properties.timestamp == int(event.record["occurred_at"].timestamp())
+        assert set(expected.required_headers) <= set(properties.headers)
+        jsonschema.validate(properties.headers, expected.headers_schema)
+    # The exchange exists as the document declares it: a passive redeclare with another
+    # type or durability would close the channel.
+    probe = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        probe.channel().exchange_declare(
+            exchange, exchange_type=transport.exchange_type, durable=transport.durable
+        )
+    finally:
+        probe.close()

@@ -8,12 +8,7 @@ from rooms.domain.events import DomainEvent, RoomCreated, RoomDeleted, RoomUpdat
 from rooms.domain.model import Room
 from rooms.service_layer.event_encoding import EncodedEvent
 from rooms_events import SchemaStore, encode
-
-ROUTING_KEYS = {
-    "RoomCreated": "room.created",
-    "RoomUpdated": "room.updated",
-    "RoomDeleted": "room.deleted",
-}
+from rooms_events.transport import EventTransport
 
 
 def room_record(room: Room) -> dict[str, Any]:
@@ -61,8 +56,12 @@ def event_record(event: DomainEvent) -> dict[str, Any]:
 class AvroEventEncoder:
     """Encodes each event with the newest stored version of its schema (the outbox's writer)."""
 
-    def __init__(self, store: SchemaStore | None = None) -> None:
+    def __init__(
+        self, store: SchemaStore | None = None, transport: EventTransport | None = None
+    ) -> None:
         self.store = store or SchemaStore.bundled()
+        # The routing key stored in the outbox row is the one asyncapi.yaml gives the message.
+        self.transport = transport or EventTransport.bundled()
 
     def encode(self, event: DomainEvent) -> EncodedEvent:
         event_type = type(event).__name__
@@ -70,7 +69,7 @@ class AvroEventEncoder:
         return EncodedEvent(
             event_id=event.event_id,
             event_type=event_type,
-            routing_key=ROUTING_KEYS[event_type],
+            routing_key=self.transport.message(event_type).routing_key,
             room_id=event.room_id,
             room_version=event.version,
             occurred_at=event.occurred_at,
