@@ -24,7 +24,7 @@ from pathlib import Path
 import pika
 
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest
-from rooms_mock.events.amqp import AmqpEventPublisher
+from rooms_mock.events.amqp import AmqpEventPublisher, message_properties
 from rooms_mock.events.contract import EventContract, load_contract
 from rooms_mock.events.emitter import EventEmitter
 from rooms_mock.events.outgoing import OutgoingEvent
@@ -76,17 +76,6 @@ class _KeepingPublisher(AmqpEventPublisher):
         self.sent.extend(batch)
 
 
-def _properties(event: OutgoingEvent) -> pika.BasicProperties:
-    return pika.BasicProperties(
-        message_id=event.message_id,
-        content_type=event.content_type,
-        type=event.message,
-        timestamp=event.timestamp,
-        delivery_mode=event.delivery_mode,
-        headers=dict(event.headers),
-    )
-
-
 def _raw(events: list[OutgoingEvent], engine: MockEngine | None = None) -> float:
     """Raw pika with confirms; with an engine, each publish follows one plain mock write."""
     connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
@@ -97,7 +86,9 @@ def _raw(events: list[OutgoingEvent], engine: MockEngine | None = None) -> float
     for request, event in zip(requests, events, strict=True):
         if engine is not None:
             engine.handle(request)
-        channel.basic_publish(event.exchange, event.routing_key, event.body, _properties(event))
+        channel.basic_publish(
+            event.exchange, event.routing_key, event.body, message_properties(event)
+        )
     seconds = time.perf_counter() - started
     connection.close()
     return seconds

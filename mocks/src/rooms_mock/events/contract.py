@@ -8,6 +8,7 @@ there, never from a copy. Everything else in `rooms_mock.events` speaks to this 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,11 @@ from rooms_mock.events.example_records import record_from_json
 from rooms_mock.events.outgoing import OutgoingEvent
 
 # The headers the mock knows how to fill, from the record, as the service's relay does.
-_HEADERS = ("avro-fingerprint", "room-id", "room-version")
+_HEADERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
+    "avro-fingerprint": lambda writer, record: writer.fingerprint.hex(),
+    "room-id": lambda writer, record: str(record["room_id"]),
+    "room-version": lambda writer, record: record["version"],
+}
 
 
 class ContractError(RuntimeError):
@@ -34,6 +39,7 @@ class Route:
     message_type: str
     delivery_mode: int
     timestamp: bool
+    headers: tuple[str, ...]  # the headers the document requires, which the mock fills
 
 
 class EventContract:
@@ -93,11 +99,7 @@ class EventContract:
             content_type=route.content_type,
             timestamp=timestamp,
             delivery_mode=route.delivery_mode,
-            headers={
-                "avro-fingerprint": writer.fingerprint.hex(),
-                "room-id": str(record.get("room_id", "")),
-                "room-version": record.get("version"),
-            },
+            headers={name: _HEADERS[name](writer, record) for name in route.headers},
             operation_id=operation_id,
             message_type=route.message_type,
         )
@@ -141,6 +143,7 @@ def load_contract() -> EventContract:
             message_type=message.message_type,
             delivery_mode=message.delivery_mode,
             timestamp=message.timestamp,
+            headers=tuple(message.required_headers),
         )
         examples[message.name] = {
             example.name: record_from_json(writer.schema, example.payload)
