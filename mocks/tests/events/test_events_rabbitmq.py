@@ -130,6 +130,8 @@ def test_every_documented_example_on_demand(amqp_url: str, listener: Listener) -
                 f"{mock.url}/__mock__/events/{message.name}?example={example.name}", timeout=10
             )
             assert answer.status_code == 200, answer.text
+            # The answer shows the record as the document writes the example.
+            assert answer.json()["published"][0]["record"] == example.payload
         received = listener.take(len(wanted))
 
     assert len(received) == len(wanted)

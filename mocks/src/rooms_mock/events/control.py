@@ -12,6 +12,7 @@ broker did not confirm), never a 500.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,8 +25,17 @@ from rooms_mock.events.publishing import EventRelay
 PREFIX = "/__mock__/events"
 
 
+def as_json(value: Any) -> str:
+    """json.dumps `default`: timestamps as the AsyncAPI examples write them, anything else as text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
 def _json(status: int, value: Any, media: str = "application/json") -> MockResponse:
-    body = json.dumps(value, ensure_ascii=False, default=str).encode()
+    body = json.dumps(value, ensure_ascii=False, default=as_json).encode()
     return MockResponse(status, [("content-type", media)], body)
 
 
