@@ -35,7 +35,10 @@ class Latency:
     @classmethod
     def parse(cls, text: str) -> Latency:
         low, _, high = text.partition("-")
-        values = float(low), float(high or low)
+        try:
+            values = float(low), float(high or low)
+        except ValueError:
+            raise ValueError(f"latency {text!r}: want MS or MIN-MAX in milliseconds") from None
         if values[0] < 0 or values[1] < values[0]:
             raise ValueError(f"latency {text!r}: want MS or MIN-MAX with 0 <= MIN <= MAX")
         return cls(*values)

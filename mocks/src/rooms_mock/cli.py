@@ -2,55 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import socket
 import sys
 from pathlib import Path
 
-from rooms_mock.asgi import CONTROL_PREFIX, Latency, MockApp
+from rooms_mock.asgi import CONTROL_PREFIX, MockApp
+from rooms_mock.cli_options import parser
 from rooms_mock.engine import MockEngine, MockOptions
 from rooms_mock.spec import SpecError, default_spec_path
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rooms-mock",
-        description="Serve an OpenAPI 3 spec as a validating mock server (Prism's Prefer).",
-    )
-    parser.add_argument(
-        "spec",
-        nargs="?",
-        type=Path,
-        help="the OpenAPI 3 document (default: contracts/openapi.yaml, else the rooms contract)",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4010, help="0 picks a free port")
-    parser.add_argument("--seed", type=int, default=0, help="seed of dynamic data (default 0)")
-    parser.add_argument("--dynamic", action="store_true", help="bodies drawn from the schemas")
-    parser.add_argument(
-        "--stateful", action="store_true", help="POST creates, GET/PATCH/PUT/DELETE see it"
-    )
-    parser.add_argument(
-        "--latency", type=Latency.parse, metavar="MS|MIN-MAX", help="delay every answer"
-    )
-    parser.add_argument("--cors", action="store_true", help="answer browsers' CORS requests")
-    parser.add_argument(
-        "--api-key",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="accept only this key (repeatable); without it any non-empty key is accepted",
-    )
-    parser.add_argument(
-        "--unique",
-        action="append",
-        default=[],
-        metavar="MEMBER",
-        help="a member unique among a resource's items (stateful; repeatable)",
-    )
-    parser.add_argument("--max-body-bytes", type=int, default=1 << 20)
-    parser.add_argument("--no-reload", action="store_true", help="ignore changes to the spec")
-    return parser
 
 
 def describe(engine: MockEngine, address: str) -> str:
@@ -62,7 +21,8 @@ def describe(engine: MockEngine, address: str) -> str:
             "stateful" if options.stateful else "stateless",
         ]
     )
-    lines = [f"rooms-mock: {engine.title} from {engine.source} at {address} ({mode})"]
+    served = address + engine.router.prefix
+    lines = [f"rooms-mock: {engine.title} from {engine.source} at {served} ({mode})"]
     lines += [f"  {operation.label()}" for operation in engine.operations]
     lines += [f"  warning: {warning}" for warning in engine.warnings]
     if options.stateful:
@@ -71,7 +31,7 @@ def describe(engine: MockEngine, address: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     options = MockOptions(
         dynamic=args.dynamic,
         stateful=args.stateful,
@@ -79,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         api_keys=frozenset(args.api_key),
         unique=tuple(args.unique),
         max_body_bytes=args.max_body_bytes,
+        base_path=args.base_path,
     )
     try:
         spec = args.spec or default_spec_path()

@@ -59,7 +59,10 @@ class MockEngine:
         self.operations = compiler.compile_all()
         self.warnings = compiler.warnings
         self.resolver = compiler.resolver
-        self.router = Router(self.operations, base_path(document.get("servers")))
+        prefix = self.options.base_path
+        if prefix is None:
+            prefix = base_path(document.get("servers"))
+        self.router = Router(self.operations, "/" + prefix.strip("/") if prefix.strip("/") else "")
         self.generator = DataGenerator(compiler.resolver, "response")
         self.inference = Inference(
             self.operations, compiler.schemas, self.generator.merged, self.options.unique
@@ -99,6 +102,16 @@ class MockEngine:
     def _locate(self, operation: Operation, value: Any) -> str | None:
         return self.inference.location_of(operation, value, self.router.prefix)
 
+    def _not_found(self, path: str) -> str:
+        detail = f"No path of the contract matches {path}."
+        prefix = self.router.prefix
+        if prefix and not path.startswith(prefix + "/") and path != prefix:
+            detail += f" This mock serves the contract's paths under {prefix}"
+            if self.router.match(prefix + path) is not None:
+                detail += f": {prefix}{path}"
+            detail += "."
+        return detail
+
     def _check_static_responses(self) -> None:
         # Build each operation's default answer now: start-up pays, the first request doesn't.
         for operation in self.operations:
@@ -109,7 +122,7 @@ class MockEngine:
     def handle(self, request: MockRequest) -> MockResponse:
         found = self.router.match(request.path)
         if found is None:
-            return self.problem(None, NOT_FOUND, f"No path of the contract matches {request.path}.")
+            return self.problem(None, NOT_FOUND, self._not_found(request.path))
         methods, raw_path_params = found
         operation = methods.get(request.method)
         if operation is None:

@@ -23,6 +23,8 @@ class MockOptions:
     # Members that must be unique among a resource's items (added to those the spec implies).
     unique: tuple[str, ...] = ()
     max_body_bytes: int = 1 << 20
+    # Where the contract's paths are served: None for the path of the spec's first server URL.
+    base_path: str | None = None
 
 
 @dataclass(slots=True)
