@@ -12,6 +12,7 @@ from typing import Any
 from rooms_mock.datagen import DataGenerator
 from rooms_mock.messages import NO_BODY, MockOptions, MockRequest, MockResponse, Refused, dumps
 from rooms_mock.operations import Operation, ResponseContent, ResponseSpec, is_json_media
+from rooms_mock.paging import cursor_parameter, follows_cursor, last_page_example, without_next
 from rooms_mock.prefer import Preference
 from rooms_mock.problems import INVALID, NOT_ACCEPTABLE, PROBLEM_JSON, problem_body
 from rooms_mock.schemas import Violation
@@ -27,6 +28,11 @@ class Responder:
         self.options = options
         self.generator = generator
         self.locate = locate
+        self._cursors: dict[int, str | None] = {}
+
+    def learn(self, operation: Operation) -> None:
+        """Read what answering the operation needs once, at start-up, not per request."""
+        self._cursors[id(operation)] = cursor_parameter(operation)
 
     def respond(
         self, operation: Operation, request: MockRequest, preference: Preference | None
@@ -53,7 +59,12 @@ class Responder:
                     )
         assert spec is not None
         content = self.negotiate(spec, request)
-        key = (status, spec.key, content.media_type if content else None, example)
+        # A client following a cursor gets a last page: a static list must end (see paging.py).
+        cursor = self._cursors.get(id(operation)) or ""
+        last = bool(cursor) and content is not None and follows_cursor(request.query, cursor)
+        if last and example is None and content is not None:
+            example = last_page_example(content)
+        key = (status, spec.key, content.media_type if content else None, example, last)
         if not dynamic:
             cached = operation.cache.get(key)
             if cached is not None:
@@ -81,6 +92,8 @@ class Responder:
             value = self.draw(content, material)
         else:
             value = NO_BODY
+        if last and content is not None:
+            value = without_next(value, content)
         response = self.build(operation, status, spec, content, value, material=material)
         if not dynamic:
             operation.cache[key] = response

@@ -115,6 +115,7 @@ class MockEngine:
     def _check_static_responses(self) -> None:
         # Build each operation's default answer now: start-up pays, the first request doesn't.
         for operation in self.operations:
+            self.responder.learn(operation)
             self.responder.respond(operation, MockRequest(operation.method, operation.path), None)
 
     # -- the request path ----------------------------------------------------------------

@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rooms_mock.operations import Operation, is_json_media
+from rooms_mock.paging import CURSOR_NAMES, LIMIT_NAMES, NEXT_NAMES, OFFSET_NAMES
 from rooms_mock.schemas import CompiledSchema, SchemaCompiler
 
-LIMIT_NAMES = {"limit", "page_size", "pagesize", "per_page", "perpage", "size", "max_results"}
-CURSOR_NAMES = {"cursor", "page_token", "pagetoken", "after", "starting_after", "continuation"}
-OFFSET_NAMES = {"offset", "skip", "start"}
-NEXT_NAMES = ("next", "next_cursor", "nextcursor", "next_page_token", "nextpagetoken", "cursor")
-TOTAL_NAMES = {"total", "count", "total_count", "totalcount"}
 _RANGES = (
     ("min_", ">="),
     ("max_", "<="),

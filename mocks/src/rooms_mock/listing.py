@@ -8,16 +8,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from rooms_mock.answers import Responder
-from rooms_mock.inference import (
-    CURSOR_NAMES,
-    LIMIT_NAMES,
-    OFFSET_NAMES,
-    TOTAL_NAMES,
-    ListShape,
-    Resource,
-)
+from rooms_mock.inference import ListShape, Resource
 from rooms_mock.messages import MockOptions, MockResponse, ParsedRequest
 from rooms_mock.operations import Operation, ResponseContent
+from rooms_mock.paging import CURSOR_NAMES, LIMIT_NAMES, OFFSET_NAMES, TOTAL_NAMES
 from rooms_mock.schemas import SchemaCompiler
 
 
