@@ -19,9 +19,11 @@ import pytest
 import yaml
 
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest, MockResponse
+from rooms_mock.spec import bundled_spec_path
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / "contracts" / "openapi.yaml"
+# The installed copy of the rooms contract: the checkout's in the repository, the wheel's own
+# where these tests run from an unpacked sdist.
+SPEC = bundled_spec_path()
 API_KEY = "mock-test-key"
 ROOM_ID = "0b1c5f1e-7c53-4a3e-9a53-3f6c2f1d7e01"
 NEW_ROOM = {

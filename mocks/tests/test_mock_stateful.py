@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import NEW_ROOM, ROOM_ID, Call, Oracle, caller
+from conftest import NEW_ROOM, ROOM_ID, SPEC, Call, Oracle, caller
 from rooms_mock.engine import MockEngine, MockOptions
 
 PATCH = {"Content-Type": "application/merge-patch+json"}
@@ -266,7 +266,7 @@ def test_unique_members_can_be_named(tmp_path: Path) -> None:
 def test_write_listeners_hear_every_successful_write_and_nothing_else() -> None:
     heard: list[tuple[str, int, Any]] = []
     engine = MockEngine.from_path(
-        Path(__file__).resolve().parents[2] / "contracts" / "openapi.yaml",
+        SPEC,
         MockOptions(stateful=True),
         on_write=lambda *write: heard.append(write),
     )
