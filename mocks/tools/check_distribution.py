@@ -17,16 +17,18 @@ import tempfile
 from pathlib import Path
 
 MOCKS = Path(__file__).resolve().parents[1]
-# The sdist's tests that need nothing beyond the wheel, pytest, jsonschema and httpx; the
-# schemathesis runs (test_mock_contract.py) stay in `nox -s mock`, where the tests group is.
+# The sdist's tests that need nothing beyond the wheel (with httpx), pytest, jsonschema and
+# responses; the schemathesis runs (test_mock_contract.py) stay in `nox -s mock`.
 TESTS = (
     "test_mock_defaults.py",
     "test_mock_paging.py",
     "test_mock_static.py",
     "test_mock_stateful.py",
     "test_mock_responses_fixture.py",
+    "test_mock_strict.py",
+    "test_mock_compose.py",
 )
-TEST_DEPENDENCIES = ("pytest>=8", "jsonschema>=4", "httpx>=0.27")
+TEST_DEPENDENCIES = ("pytest>=8", "jsonschema>=4", "responses>=0.25")
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> None:
@@ -48,10 +50,20 @@ def main() -> None:
         env = work / "clean"
         if uv:
             _run(uv, "venv", "--quiet", "--python", sys.executable, env)
-            _run(uv, "pip", "install", "--quiet", "--python", env, wheel, *TEST_DEPENDENCIES)
+            _run(
+                uv,
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                env,
+                f"{wheel}[httpx]",
+                *TEST_DEPENDENCIES,
+            )
         else:
             _run(sys.executable, "-m", "venv", env)
-            _run(env / "bin" / "python", "-m", "pip", "install", "-q", wheel, *TEST_DEPENDENCIES)
+            pip = (env / "bin" / "python", "-m", "pip", "install", "-q")
+            _run(*pip, f"{wheel}[httpx]", *TEST_DEPENDENCIES)
         with tarfile.open(sdist) as archive:
             archive.extractall(work / "src", filter="data")
         [unpacked] = (work / "src").iterdir()

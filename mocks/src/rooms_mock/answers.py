@@ -43,6 +43,8 @@ class Responder:
         spec: ResponseSpec | None = operation.responses[operation.success]
         status = int(operation.success) if operation.success.isdigit() else 200
         if preference is not None:
+            if preference.error is not None:
+                return self._refuse_prefer(operation, preference.error)
             if preference.dynamic is not None:
                 dynamic = preference.dynamic
             example = preference.example
@@ -51,9 +53,8 @@ class Responder:
                 status = preference.code
                 if spec is None or not 100 <= status <= 599:
                     documented = ", ".join(operation.responses)
-                    return self.problem(
+                    return self._refuse_prefer(
                         operation,
-                        INVALID,
                         f"Prefer: code={preference.code}, but {operation.operation_id} "
                         f"documents only {documented}.",
                     )
@@ -75,9 +76,8 @@ class Responder:
         elif example is not None:
             if example not in content.examples:
                 known = ", ".join(content.examples) or "none"
-                return self.problem(
+                return self._refuse_prefer(
                     operation,
-                    INVALID,
                     f"Prefer: example={example}, but the {spec.key} response of "
                     f"{operation.operation_id} has examples: {known}.",
                 )
@@ -99,6 +99,11 @@ class Responder:
             operation.cache[key] = response
         return response
 
+    def _refuse_prefer(self, operation: Operation, detail: str) -> MockResponse:
+        response = self.problem(operation, INVALID, detail)
+        response.violations = (Violation("header", "prefer", "prefer", detail),)
+        return response
+
     @staticmethod
     def negotiate(spec: ResponseSpec, request: MockRequest) -> ResponseContent | None:
         accept = request.headers.get("accept")
@@ -111,7 +116,11 @@ class Responder:
             if any(r in (media, f"{major}/*") for r in ranges):
                 return content
         raise Refused(
-            NOT_ACCEPTABLE, f"None of {accept} is offered; offered: {', '.join(spec.content)}."
+            NOT_ACCEPTABLE,
+            f"None of {accept} is offered; offered: {', '.join(spec.content)}.",
+            where="header",
+            location="accept",
+            rule="not-acceptable",
         )
 
     def _material(self, request: MockRequest) -> str:

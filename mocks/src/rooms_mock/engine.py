@@ -123,20 +123,27 @@ class MockEngine:
     def handle(self, request: MockRequest) -> MockResponse:
         found = self.router.match(request.path)
         if found is None:
-            return self.problem(None, NOT_FOUND, self._not_found(request.path))
+            detail = self._not_found(request.path)
+            return _violated(
+                self.problem(None, NOT_FOUND, detail),
+                Violation("route", request.path, "no-such-path", detail),
+            )
         methods, raw_path_params = found
         operation = methods.get(request.method)
         if operation is None:
             allowed = ", ".join(sorted(methods))
-            response = self.problem(
-                None, (405,), f"{request.method} is not allowed here; allowed: {allowed}."
-            )
+            detail = f"{request.method} is not allowed here; allowed: {allowed}."
+            response = self.problem(None, (405,), detail)
             response.headers.append(("allow", allowed))
-            return response
+            return _violated(response, Violation("route", request.path, "method", detail))
         try:
-            return self._handle(operation, request, raw_path_params)
+            response = self._handle(operation, request, raw_path_params)
         except Refused as refusal:
-            return self.problem(operation, refusal.statuses, refusal.detail)
+            response = self.problem(operation, refusal.statuses, refusal.detail)
+            return _violated(response, refusal.violation)
+        if response.violations:
+            return _violated(response)
+        return response
 
     def _handle(
         self, operation: Operation, request: MockRequest, raw_path_params: dict[str, str]
@@ -168,4 +175,21 @@ class MockEngine:
         found = self.router.match(request.path)
         operation = found[0].get(request.method) if found else None
         limit = self.options.max_body_bytes
-        return self.problem(operation, TOO_LARGE, f"The body exceeds {limit} bytes.")
+        detail = f"The body exceeds {limit} bytes."
+        return _violated(
+            self.problem(operation, TOO_LARGE, detail), Violation("body", "/", "size", detail)
+        )
+
+
+VIOLATIONS_HEADER = "x-mock-violations"
+
+
+def _violated(response: MockResponse, *violations: Violation) -> MockResponse:
+    """The refusal with what the request broke: for strict mode, the journal, and a header
+    (ASCII, one `where location: rule` per violation) for clients that see only HTTP."""
+    if violations:
+        response.violations = (*response.violations, *violations)
+    summary = "; ".join(f"{v.where} {v.location}: {v.rule}" for v in response.violations)
+    text = summary.encode("ascii", "backslashreplace").decode("ascii")
+    response.headers.append((VIOLATIONS_HEADER, "".join(c for c in text if c.isprintable())))
+    return response

@@ -69,10 +69,13 @@ class Refused(Exception):
     """A request the checks stop early (no key, an unsupported media type): the engine turns it
     into a problem with the first of `statuses` the operation documents."""
 
-    def __init__(self, statuses: tuple[int, ...], detail: str) -> None:
+    def __init__(
+        self, statuses: tuple[int, ...], detail: str, *, where: str, location: str, rule: str
+    ) -> None:
         super().__init__(detail)
         self.statuses = statuses
         self.detail = detail
+        self.violation = Violation(where, location, rule, detail)
 
 
 def dumps(value: Any) -> bytes:

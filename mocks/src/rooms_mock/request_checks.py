@@ -59,7 +59,12 @@ class RequestReader:
         if operation.security:
             failure = self._security_failure(operation, headers, query, cookies)
             if failure is not None:
-                raise Refused(UNAUTHORIZED, failure)
+                schemes = ", ".join(
+                    check.scheme for checks in operation.security for check in checks
+                )
+                raise Refused(
+                    UNAUTHORIZED, failure, where="security", location=schemes, rule="security"
+                )
         violations: list[Violation] = []
         path_params: dict[str, Any] = {}
         query_values: dict[str, Any] = {}
@@ -190,6 +195,9 @@ class RequestReader:
             raise Refused(
                 UNSUPPORTED_MEDIA,
                 f"Invalid Content-type ({media_type or 'none'}), expected {expected}.",
+                where="header",
+                location="content-type",
+                rule="media-type",
             )
         validator = spec.media[matched]
         if not is_json_media(matched):
