@@ -71,6 +71,7 @@ class Responder:
             if cached is not None:
                 return cached  # type: ignore[no-any-return]
         material = ""
+        origin = "no body"
         if content is None:
             value: Any = NO_BODY
         elif example is not None:
@@ -82,19 +83,25 @@ class Responder:
                     f"{operation.operation_id} has examples: {known}.",
                 )
             value = content.examples[example]
+            origin = f"example {example}"
         elif dynamic and content.schema is not None:
             material = self._material(request)
             value = self.draw(content, material)
+            origin = "dynamic"
         elif content.examples:
-            value = next(iter(content.examples.values()))
+            name, value = next(iter(content.examples.items()))
+            origin = f"example {name}"
         elif content.schema is not None:
             material = f"static {operation.operation_id} {spec.key}"
             value = self.draw(content, material)
+            origin = "drawn from the schema"
         else:
             value = NO_BODY
         if last and content is not None:
             value = without_next(value, content)
+            origin += ", last page"
         response = self.build(operation, status, spec, content, value, material=material)
+        response.origin = origin
         if not dynamic:
             operation.cache[key] = response
         return response
@@ -220,6 +227,7 @@ class Responder:
         if content is None:
             content = ResponseContent(PROBLEM_JSON, None, None, {}, [])
         response = self.build(operation, status, spec, content, body)
+        response.origin = "problem"
         if violations:
             response.violations = tuple(violations)
         return response

@@ -6,10 +6,13 @@ import socket
 import sys
 from pathlib import Path
 
-from rooms_mock.asgi import CONTROL_PREFIX, MockApp
+from rooms_mock.asgi import MockApp
 from rooms_mock.cli_options import parser
+from rooms_mock.control import CONTROL_PREFIX
 from rooms_mock.engine import MockEngine, MockOptions
+from rooms_mock.journal import NORMAL, SILENT, VERBOSE, Journal
 from rooms_mock.spec import SpecError, default_spec_path
+from rooms_mock.state_file import StateError, read_state
 
 
 def describe(engine: MockEngine, address: str) -> str:
@@ -27,6 +30,10 @@ def describe(engine: MockEngine, address: str) -> str:
     lines += [f"  warning: {warning}" for warning in engine.warnings]
     if options.stateful:
         lines.append(f"  reset the state: POST {address}{CONTROL_PREFIX}reset")
+        items = sum(len(items) for items in engine.state.snapshot().values())
+        if items:
+            lines.append(f"  preloaded {items} item{'s' if items != 1 else ''}")
+    lines.append(f"  the request journal: GET {address}{CONTROL_PREFIX}requests")
     return "\n".join(lines)
 
 
@@ -41,11 +48,16 @@ def main(argv: list[str] | None = None) -> None:
         max_body_bytes=args.max_body_bytes,
         base_path=args.base_path,
     )
+    if args.state is not None and not args.stateful:
+        sys.exit("rooms-mock: --state FILE preloads the stateful store: add --stateful")
     try:
         spec = args.spec or default_spec_path()
         engine = MockEngine.from_path(spec, options)
-    except SpecError as error:
+        state = read_state(args.state, engine.inference) if args.state is not None else None
+    except (SpecError, StateError) as error:
         sys.exit(f"rooms-mock: {error}")
+    if state is not None:
+        engine.state.preload(state)
 
     # Bind first, so the address printed is the real one, even for --port 0.
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -64,6 +76,11 @@ def main(argv: list[str] | None = None) -> None:
 
     def reloaded(current: MockEngine) -> None:
         print(f"rooms-mock: {spec} changed; reloaded", flush=True)
+        if args.state is not None:
+            try:
+                current.state.preload(read_state(args.state, current.inference))
+            except StateError as error:
+                print(f"rooms-mock: {error}; serving without it", flush=True)
         announce(current)
 
     app = MockApp(
@@ -72,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         cors=args.cors,
         watch=None if args.no_reload else Path(spec),
         on_reload=reloaded,
+        journal=Journal(verbosity=max(SILENT, min(VERBOSE, NORMAL + args.verbose - args.quiet))),
     )
     announce(engine)
     import uvicorn  # imported late: `rooms-mock --help` stays instant

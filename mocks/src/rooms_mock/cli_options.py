@@ -7,7 +7,8 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from rooms_mock.asgi import CONTROL_PREFIX, Latency
+from rooms_mock.asgi import Latency
+from rooms_mock.control import CONTROL_PREFIX
 
 EPILOG = f"""\
 The spec: SPEC if given, else $ROOMS_MOCK_SPEC, else the bundled rooms contract (never a file
@@ -19,12 +20,15 @@ Request headers (as in Prism):
   Prefer: dynamic=true|false   draw the body from the schema (or not) for this request
 
 Control endpoints (not part of any spec):
-  POST   {CONTROL_PREFIX}reset      forget the stored state (--stateful)
+  POST   {CONTROL_PREFIX}reset      back to the --state items, or empty (--stateful)
+  GET    {CONTROL_PREFIX}requests   the request journal as JSON; DELETE clears it
+  GET    {CONTROL_PREFIX}state      the stored items by collection (the shape --state reads)
 
 Environment variables:
   ROOMS_MOCK_SPEC   the spec to serve when no SPEC argument is given
 
-Requests that break the contract get the documented 4xx listing every violation.
+Requests that break the contract get the documented 4xx listing every violation; the
+violations are also in the x-mock-violations response header and in the log line.
 """
 
 
@@ -131,5 +135,25 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="larger request bodies get the documented 413",
     )
+    found.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="stateful: start from these items (JSON, as GET /__mock__/state answers)",
+    )
     found.add_argument("--no-reload", action="store_true", help="ignore changes to the spec")
+    found.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log request and response bodies too (one line per request by default)",
+    )
+    found.add_argument(
+        "-q",
+        "--quiet",
+        action="count",
+        default=0,
+        help="log only requests that break the contract; -qq logs no request",
+    )
     return found

@@ -44,6 +44,8 @@ class MockResponse:
     operation_id: str | None = None
     # What the request broke (empty when it kept the contract), for strict mode and the journal.
     violations: tuple[Violation, ...] = ()
+    # How the answer was chosen (`example firstPage`, `dynamic`, `state`, `problem`): the journal's.
+    origin: str = "state"
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None

@@ -66,6 +66,7 @@ class ResourceStore:
         self._options = options
         self._merged = merged
         self.listeners: list[WriteListener] = []
+        self._preloaded: dict[str, list[dict[str, Any]]] = {}
         self._lister = Lister(responder, options, merged, inference.schemas, self._rng)
 
     def handle(self, operation: Operation, request: ParsedRequest) -> MockResponse | None:
@@ -86,11 +87,34 @@ class ResourceStore:
         return response
 
     def clear(self) -> None:
+        """Back to the preloaded items (`--state FILE`), or empty."""
         for resource in self.inference.resources:
             resource.items.clear()
             resource.etags.clear()
             resource.cursors.clear()
             resource.created = 0
+        if self._preloaded:
+            self._put(self._preloaded)
+
+    def snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """Every stored item by collection path: what `GET /__mock__/state` answers and what
+        `--state FILE` reads."""
+        return {r.collection: list(r.items.values()) for r in self.inference.resources}
+
+    def preload(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        """Start from these items (checked by state_file.py) and come back to them on reset."""
+        self._preloaded = copy.deepcopy(data)
+        self.clear()
+
+    def _put(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        by_collection = {r.collection: r for r in self.inference.resources}
+        for collection, items in data.items():
+            resource = by_collection[collection]
+            for item in copy.deepcopy(items):
+                key = str(item[resource.id_member])
+                resource.items[key] = item
+                resource.etags[key] = _etag(item)
+            resource.created = len(resource.items)
 
     def _answer(
         self,
