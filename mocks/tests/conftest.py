@@ -135,9 +135,11 @@ class RunningMock:
 
 
 @contextmanager
-def run_mock(*args: str, spec: Path = SPEC) -> Iterator[RunningMock]:
-    """`rooms-mock SPEC --port 0 ARGS` until the block ends; its first line names the address."""
-    command = [sys.executable, "-m", "rooms_mock.cli", str(spec), "--port", "0", *args]
+def run_mock(*args: str, spec: Path = SPEC, proxy_to: str | None = None) -> Iterator[RunningMock]:
+    """`rooms-mock SPEC --port 0 ARGS` (or `rooms-mock proxy SPEC UPSTREAM ...`) until the block
+    ends; its first line names the address."""
+    proxy = ["proxy", str(spec), proxy_to] if proxy_to else [str(spec)]
+    command = [sys.executable, "-m", "rooms_mock.cli", *proxy, "--port", "0", *args]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 MOCKS = Path(__file__).resolve().parents[1]
-# The sdist's tests that need nothing beyond the wheel (with httpx), pytest, jsonschema and
+# The sdist's tests that need nothing beyond the wheel, pytest, jsonschema and
 # responses; the schemathesis runs (test_mock_contract.py) stay in `nox -s mock`.
 TESTS = (
     "test_mock_defaults.py",
@@ -57,13 +57,13 @@ def main() -> None:
                 "--quiet",
                 "--python",
                 env,
-                f"{wheel}[httpx]",
+                wheel,
                 *TEST_DEPENDENCIES,
             )
         else:
             _run(sys.executable, "-m", "venv", env)
             pip = (env / "bin" / "python", "-m", "pip", "install", "-q")
-            _run(*pip, f"{wheel}[httpx]", *TEST_DEPENDENCIES)
+            _run(*pip, wheel, *TEST_DEPENDENCIES)
         with tarfile.open(sdist) as archive:
             archive.extractall(work / "src", filter="data")
         [unpacked] = (work / "src").iterdir()

@@ -26,7 +26,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(recorder, name)
     if name == "MockTransport":
-        from rooms_mock.httpx_transport import MockTransport  # httpx is optional
+        from rooms_mock.httpx_transport import MockTransport
 
         return MockTransport
     if name in ("MockEngine", "MockOptions"):

@@ -1,13 +1,16 @@
-"""`rooms-mock [SPEC]`: serve a spec's examples (or data drawn from its schemas) over HTTP."""
+"""`rooms-mock [SPEC]`: serve a spec's examples (or data drawn from its schemas) over HTTP;
+`rooms-mock proxy SPEC UPSTREAM`: check a real environment's traffic against the spec."""
 
 from __future__ import annotations
 
+import argparse
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from rooms_mock.asgi import MockApp
-from rooms_mock.cli_options import parser
+from rooms_mock.cli_options import parser, proxy_parser
 from rooms_mock.control import CONTROL_PREFIX
 from rooms_mock.engine import MockEngine, MockOptions
 from rooms_mock.journal import NORMAL, SILENT, VERBOSE, Journal
@@ -37,7 +40,64 @@ def describe(engine: MockEngine, address: str) -> str:
     return "\n".join(lines)
 
 
+def _listen(host: str, port: int) -> tuple[socket.socket, str]:
+    """Bind first, so the address printed is the real one, even for --port 0."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sys.exit(f"rooms-mock: cannot listen on {host}:{port}: {error}")
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    return sock, f"http://{shown}:{bound}"
+
+
+def _verbosity(args: argparse.Namespace) -> int:
+    return max(SILENT, min(VERBOSE, NORMAL + int(args.verbose) - int(args.quiet)))
+
+
+def _run(app: Any, sock: socket.socket) -> None:
+    import uvicorn  # imported late: `rooms-mock --help` stays instant
+
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def proxy(argv: list[str]) -> None:
+    args = proxy_parser().parse_args(argv)
+    if not args.upstream.startswith(("http://", "https://")):
+        sys.exit(f"rooms-mock proxy: UPSTREAM {args.upstream!r} is not an http(s) URL")
+    options = MockOptions(max_body_bytes=args.max_body_bytes, base_path=args.base_path)
+    try:
+        engine = MockEngine.from_path(args.spec, options)
+    except SpecError as error:
+        sys.exit(f"rooms-mock proxy: {error}")
+    from rooms_mock.proxy import ProxyApp  # imported late: httpx is not needed to serve
+
+    sock, address = _listen(args.host, args.port)
+    app = ProxyApp(
+        engine,
+        args.upstream,
+        errors=args.errors,
+        timeout=float(args.timeout),
+        journal=Journal(verbosity=_verbosity(args)),
+    )
+    mode = "violations refused (--errors)" if args.errors else "violations reported"
+    print(
+        f"rooms-mock proxy: {engine.title} from {engine.source} at "
+        f"{address}{engine.router.prefix} (to {args.upstream}, {mode})",
+        flush=True,
+    )
+    _run(app, sock)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["proxy"]:
+        proxy(argv[1:])
+        return
     args = parser().parse_args(argv)
     options = MockOptions(
         dynamic=args.dynamic,
@@ -59,17 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     if state is not None:
         engine.state.preload(state)
 
-    # Bind first, so the address printed is the real one, even for --port 0.
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as error:
-        sys.exit(f"rooms-mock: cannot listen on {args.host}:{args.port}: {error}")
-    port = sock.getsockname()[1]
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    address = f"http://{host}:{port}"
+    sock, address = _listen(args.host, args.port)
 
     def announce(current: MockEngine) -> None:
         print(describe(current, address), flush=True)
@@ -89,13 +139,10 @@ def main(argv: list[str] | None = None) -> None:
         cors=args.cors,
         watch=None if args.no_reload else Path(spec),
         on_reload=reloaded,
-        journal=Journal(verbosity=max(SILENT, min(VERBOSE, NORMAL + args.verbose - args.quiet))),
+        journal=Journal(verbosity=_verbosity(args)),
     )
     announce(engine)
-    import uvicorn  # imported late: `rooms-mock --help` stays instant
-
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    _run(app, sock)
 
 
 if __name__ == "__main__":

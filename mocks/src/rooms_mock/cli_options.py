@@ -11,6 +11,8 @@ from rooms_mock.asgi import Latency
 from rooms_mock.control import CONTROL_PREFIX
 
 EPILOG = f"""\
+Also: rooms-mock proxy SPEC UPSTREAM, a validating proxy (rooms-mock proxy --help).
+
 The spec: SPEC if given, else $ROOMS_MOCK_SPEC, else the bundled rooms contract (never a file
 that happens to be in the current directory).
 
@@ -155,5 +157,52 @@ def parser() -> argparse.ArgumentParser:
         action="count",
         default=0,
         help="log only requests that break the contract; -qq logs no request",
+    )
+    return found
+
+
+def proxy_parser() -> argparse.ArgumentParser:
+    found = argparse.ArgumentParser(
+        prog="rooms-mock proxy",
+        description="A validating proxy (like `prism proxy`): forwards every request to "
+        "UPSTREAM and checks the request and the response against SPEC. Violations are "
+        "logged, journaled (GET /__mock__/requests) and named in the x-mock-violations header.",
+        formatter_class=_Formatter,
+    )
+    found.add_argument("spec", type=Path, help="the OpenAPI 3 document, YAML or JSON")
+    found.add_argument("upstream", help="the real environment's base URL, like http://host:8000")
+    found.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    found.add_argument(
+        "--port", type=_bounded_int(0, 65535), default=4010, help="0 picks a free port"
+    )
+    found.add_argument(
+        "--base-path",
+        type=_base_path,
+        metavar="PATH",
+        help="the spec's paths are under PATH (default: the path of its first server URL)",
+    )
+    found.add_argument(
+        "--errors",
+        action="store_true",
+        help="refuse a request that breaks the contract (not forwarded) and turn a response "
+        "that breaks it into a 502 problem naming the violations",
+    )
+    found.add_argument(
+        "--timeout",
+        type=_bounded_int(1, 3600),
+        default=30,
+        metavar="SECONDS",
+        help="how long to wait for UPSTREAM before answering 504",
+    )
+    found.add_argument(
+        "--max-body-bytes",
+        type=_bounded_int(1),
+        default=1 << 20,
+        metavar="N",
+        help="larger request bodies get the documented 413, not forwarded",
+    )
+    found.add_argument("-v", "--verbose", action="count", default=0, help="log bodies too")
+    found.add_argument(
+        "-q", "--quiet", action="count", default=0, help="log only violations; -qq nothing"
     )
     return found

@@ -121,45 +121,70 @@ class MockEngine:
     # -- the request path ----------------------------------------------------------------
 
     def handle(self, request: MockRequest) -> MockResponse:
+        operation, parsed, refusal = self._checked(request)
+        if refusal is not None:
+            return refusal
+        assert operation is not None
+        assert parsed is not None
+        try:
+            response = self._answer(operation, parsed)
+        except Refused as refused:
+            response = self.problem(operation, refused.statuses, refused.detail)
+            return violated(response, refused.violation)
+        if response.violations:
+            return violated(response)
+        return response
+
+    def check(self, request: MockRequest) -> tuple[Operation | None, MockResponse | None]:
+        """The request's operation, and the refusal the mock would answer if it breaks the
+        contract (None when it keeps it): the validating proxy's half of `handle`."""
+        operation, _, refusal = self._checked(request)
+        return operation, refusal
+
+    def _checked(
+        self, request: MockRequest
+    ) -> tuple[Operation | None, ParsedRequest | None, MockResponse | None]:
         found = self.router.match(request.path)
         if found is None:
             detail = self._not_found(request.path)
-            return _violated(
-                self.problem(None, NOT_FOUND, detail),
-                Violation("route", request.path, "no-such-path", detail),
+            refusal = self.problem(None, NOT_FOUND, detail)
+            return (
+                None,
+                None,
+                violated(refusal, Violation("route", request.path, "no-such-path", detail)),
             )
         methods, raw_path_params = found
         operation = methods.get(request.method)
         if operation is None:
             allowed = ", ".join(sorted(methods))
             detail = f"{request.method} is not allowed here; allowed: {allowed}."
-            response = self.problem(None, (405,), detail)
-            response.headers.append(("allow", allowed))
-            return _violated(response, Violation("route", request.path, "method", detail))
+            refusal = self.problem(None, (405,), detail)
+            refusal.headers.append(("allow", allowed))
+            return (
+                None,
+                None,
+                violated(refusal, Violation("route", request.path, "method", detail)),
+            )
         try:
-            response = self._handle(operation, request, raw_path_params)
-        except Refused as refusal:
-            response = self.problem(operation, refusal.statuses, refusal.detail)
-            return _violated(response, refusal.violation)
-        if response.violations:
-            return _violated(response)
-        return response
-
-    def _handle(
-        self, operation: Operation, request: MockRequest, raw_path_params: dict[str, str]
-    ) -> MockResponse:
-        parsed = self.reader.read(operation, request, raw_path_params)
+            parsed = self.reader.read(operation, request, raw_path_params)
+        except Refused as refused:
+            refusal = self.problem(operation, refused.statuses, refused.detail)
+            return operation, None, violated(refusal, refused.violation)
         if parsed.violations:
             count = len(parsed.violations)
             detail = f"The request breaks {count} rule{'s' if count != 1 else ''} of the contract."
-            return self.problem(operation, INVALID, detail, parsed.violations)
-        headers = request.headers
+            refusal = self.problem(operation, INVALID, detail, parsed.violations)
+            return operation, parsed, violated(refusal)
+        return operation, parsed, None
+
+    def _answer(self, operation: Operation, parsed: ParsedRequest) -> MockResponse:
+        headers = parsed.request.headers
         preference = parse_prefer(headers["prefer"]) if "prefer" in headers else None
         if self.options.stateful and (preference is None or preference.code is None):
             stateful = self.state.handle(operation, parsed)
             if stateful is not None:
                 return stateful
-        return self.responder.respond(operation, request, preference)
+        return self.responder.respond(operation, parsed.request, preference)
 
     def problem(
         self,
@@ -176,7 +201,7 @@ class MockEngine:
         operation = found[0].get(request.method) if found else None
         limit = self.options.max_body_bytes
         detail = f"The body exceeds {limit} bytes."
-        return _violated(
+        return violated(
             self.problem(operation, TOO_LARGE, detail), Violation("body", "/", "size", detail)
         )
 
@@ -184,7 +209,7 @@ class MockEngine:
 VIOLATIONS_HEADER = "x-mock-violations"
 
 
-def _violated(response: MockResponse, *violations: Violation) -> MockResponse:
+def violated(response: MockResponse, *violations: Violation) -> MockResponse:
     """The refusal with what the request broke: for strict mode, the journal, and a header
     (ASCII, one `where location: rule` per violation) for clients that see only HTTP."""
     if violations:

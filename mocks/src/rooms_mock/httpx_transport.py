@@ -1,7 +1,7 @@
 """An httpx transport answered by the mock: `httpx.Client(transport=MockTransport(api))` (and
 `httpx.AsyncClient`), no socket and no network, recorded in the same `MockedApi` as `requests`.
 
-httpx is optional (`pip install rooms-mock[httpx]`): imported only by this module.
+httpx is imported only by this module and the proxy: serving never loads it.
 """
 
 from __future__ import annotations
