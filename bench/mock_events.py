@@ -107,7 +107,7 @@ def _round(contract: EventContract) -> tuple[float, ...]:
     plain = EVENTS / _timed_creates(_engine())
     engine = _engine()
     keeping = _KeepingPublisher(AMQP_URL)
-    engine.write_listeners.append(EventRelay(EventEmitter(contract, engine.document), keeping))
+    engine.add_write_listener(EventRelay(EventEmitter(contract, engine.document), keeping))
     mock = EVENTS / _timed_creates(engine)
     keeping.close()
     if len(keeping.sent) != EVENTS:

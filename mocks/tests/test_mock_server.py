@@ -178,8 +178,8 @@ def test_the_mock_needs_none_of_the_services_dependencies() -> None:
     import sys
 
     code = (
-        "import sys, rooms_mock.cli, rooms_mock.asgi, rooms_mock.responses_mock, "
-        "rooms_mock.pytest_plugin, rooms_mock.resources\n"
+        "import sys, rooms_mock.cli, rooms_mock.asgi, rooms_mock.requests_adapter, "
+        "rooms_mock.pytest_plugin, rooms_mock.state\n"
         "heavy = ('rooms', 'sqlalchemy', 'pika', 'fastavro', 'connexion', 'flask', 'psycopg')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )

@@ -26,17 +26,33 @@ class SpecError(Exception):
     """The document cannot be served: not found, not OpenAPI 3, or a `$ref` that leads nowhere."""
 
 
-def default_spec_path() -> Path:
-    """`contracts/openapi.yaml` of the checkout we run in, else the copy shipped in the wheel."""
-    candidates = [
-        Path(os.environ.get("ROOMS_MOCK_SPEC", "contracts/openapi.yaml")),
+SPEC_ENVIRONMENT_VARIABLE = "ROOMS_MOCK_SPEC"
+
+
+def bundled_spec_path() -> Path:
+    """The rooms contract: the copy shipped in the wheel, else the checkout's (editable install)."""
+    for candidate in (
         Path(__file__).with_name("openapi.yaml"),
         Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml",
-    ]
-    for candidate in candidates:
+    ):
         if candidate.is_file():
             return candidate
-    raise SpecError("no spec given and no contracts/openapi.yaml found; pass the spec's path")
+    raise SpecError("the bundled rooms contract is missing from this install; pass a spec's path")
+
+
+def default_spec_path() -> Path:
+    """`$ROOMS_MOCK_SPEC` if set, else the bundled rooms contract.
+
+    Never a file that happens to sit in the working directory: a consumer repository that keeps
+    its own contract at `contracts/openapi.yaml` must not get its own API mocked by surprise.
+    """
+    chosen = os.environ.get(SPEC_ENVIRONMENT_VARIABLE)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise SpecError(f"{SPEC_ENVIRONMENT_VARIABLE}={chosen} is not a file")
+        return path
+    return bundled_spec_path()
 
 
 def load_spec(path: Path | str) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def _writes(room: dict[str, Any]) -> list[tuple[str, Write]]:
     """A room created, patched in every way PATCHES knows, then deleted, on the stateful mock."""
     call = caller(MockEngine.from_path(SPEC, MockOptions(stateful=True)))
     heard: list[Write] = []
-    call.engine.write_listeners.append(heard.append)  # type: ignore[attr-defined]
+    call.engine.add_write_listener(heard.append)  # type: ignore[attr-defined]
     created = call("POST", "/rooms", json_body=room)
     assert created.status == 201, created.body
     path = f"/rooms/{created.json()['id']}"

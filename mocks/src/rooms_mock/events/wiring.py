@@ -52,7 +52,7 @@ class MockEvents:
         from rooms_mock.events.emitter import EventEmitter
 
         self.relay.emitter = EventEmitter(self.contract, engine.document)
-        engine.write_listeners.append(self.relay)
+        engine.add_write_listener(self.relay)
 
     def describe(self, stateful: bool) -> list[str]:
         emits = self.relay.emitter.emits
