@@ -28,7 +28,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py", "mock_events.py")
+BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py", "mock_events.py")
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
@@ -257,9 +257,9 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism."""
+    """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism, codec vs fastavro."""
     _install(session, "bench", mock=True)
-    # The three benchmarks; bench/load.py and bench/plain_flask_app.py are their plumbing.
+    # The benchmarks; bench/load.py and bench/plain_flask_app.py are their plumbing.
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)
@@ -301,6 +301,8 @@ def events(session: nox.Session) -> None:
         session.install("--force-reinstall", "--no-deps", str(wheel))
     with session.chdir(ROOT / "events"):
         session.run("mypy")  # strict, per events/pyproject.toml
+    # The committed samples are what the contract's examples encode to, byte for byte.
+    session.run("rooms-events", "samples", str(ROOT / "contracts" / "samples"), "--check")
     _run_pytest(
         session,
         "events/tests",
