@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from rooms_mock.events.example_records import record_from_json
 from rooms_mock.events.outgoing import OutgoingEvent
 
 # The headers the mock knows how to fill, from the record, as the service's relay does.
@@ -110,6 +109,7 @@ def load_contract() -> EventContract:
     """The contract bundled with rooms-events: its AsyncAPI document and Avro schemas."""
     from rooms_events import SchemaStore, SchemaStoreError
     from rooms_events.contract_files import avro_dir
+    from rooms_events.samples import SampleError, example_record
     from rooms_events.transport import EventTransport, TransportError
 
     try:
@@ -145,10 +145,13 @@ def load_contract() -> EventContract:
             timestamp=message.timestamp,
             headers=tuple(message.required_headers),
         )
-        examples[message.name] = {
-            example.name: record_from_json(writer.schema, example.payload)
-            for example in message.examples
-        }
+        try:
+            examples[message.name] = {
+                example.name: example_record(message, example, store)
+                for example in message.examples
+            }
+        except SampleError as error:
+            raise ContractError(f"{transport.path.name}: {error}") from None
     return EventContract(writers, routes, examples, str(transport.path))
 
 

@@ -12,7 +12,6 @@ broker did not confirm), never a 500.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,17 +24,8 @@ from rooms_mock.events.publishing import EventRelay
 PREFIX = "/__mock__/events"
 
 
-def as_json(value: Any) -> str:
-    """json.dumps `default`: timestamps as the AsyncAPI examples write them, anything else as text."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if isinstance(value, bytes):
-        return value.hex()
-    return str(value)
-
-
 def _json(status: int, value: Any, media: str = "application/json") -> MockResponse:
-    body = json.dumps(value, ensure_ascii=False, default=as_json).encode()
+    body = json.dumps(value, ensure_ascii=False).encode()
     return MockResponse(status, [("content-type", media)], body)
 
 
@@ -45,13 +35,16 @@ def _problem(status: int, title: str, detail: str) -> MockResponse:
 
 
 def summary(event: OutgoingEvent) -> dict[str, Any]:
+    """An event as JSON: the record in the forms the contract's examples use."""
+    from rooms_events.samples import to_json
+
     return {
         "message": event.message,
         "exchange": event.exchange,
         "routing_key": event.routing_key,
         "message_id": event.message_id,
         "headers": event.headers,
-        "record": event.record,
+        "record": to_json(event.record),
     }
 
 

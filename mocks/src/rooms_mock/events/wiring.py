@@ -94,7 +94,7 @@ def publish_main(argv: list[str]) -> None:
         sys.exit(f"rooms-mock: {error}")
     from rooms_mock.events.amqp import AmqpEventPublisher, BrokerUnavailable
     from rooms_mock.events.contract import ContractError, load_contract
-    from rooms_mock.events.control import as_json, summary
+    from rooms_mock.events.control import summary
     from rooms_mock.events.on_demand import OnDemand, OnDemandError
 
     try:
@@ -123,4 +123,4 @@ def publish_main(argv: list[str]) -> None:
     except BrokerUnavailable as error:
         sys.exit(f"rooms-mock: {error}")
     for event in events:
-        print(json.dumps(summary(event), ensure_ascii=False, default=as_json))
+        print(json.dumps(summary(event), ensure_ascii=False))
