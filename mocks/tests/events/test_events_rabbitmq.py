@@ -196,3 +196,22 @@ def test_the_envelope_check_catches_a_broken_publisher(
     _check_envelope(_received(), "RoomCreated", "room.created", room_id, 1)  # as published
     with pytest.raises(AssertionError):
         _check_envelope(_received(**changes), "RoomCreated", "room.created", room_id, 1)
+
+
+def test_a_reloaded_spec_keeps_publishing(amqp_url: str, listener: Listener) -> None:
+    """After the spec reloads, the new engine's writes publish too (the CLI's on_reload)."""
+    from conftest import caller
+    from rooms_mock.engine import MockEngine, MockOptions
+    from rooms_mock.events.wiring import MockEvents
+
+    options = MockOptions(stateful=True)
+    first = MockEngine.from_path(SPEC, options)
+    events = MockEvents(first, amqp_url, listener.exchange)
+    try:
+        assert caller(first)("POST", "/rooms", json_body=NEW_ROOM).status == 201
+        reloaded = MockEngine.from_path(SPEC, options)
+        events.attach(reloaded)
+        assert caller(reloaded)("POST", "/rooms", json_body=NEW_ROOM).status == 201
+    finally:
+        events.close()
+    assert [m.routing_key for m in listener.take(2)] == ["room.created", "room.created"]
