@@ -200,7 +200,7 @@ def test_the_envelope_check_catches_a_broken_publisher(
 
 def test_a_reloaded_spec_keeps_publishing(amqp_url: str, listener: Listener) -> None:
     """After the spec reloads, the new engine's writes publish too (the CLI's on_reload)."""
-    from conftest import caller
+    from conftest import SPEC, caller
     from rooms_mock.engine import MockEngine, MockOptions
     from rooms_mock.events.wiring import MockEvents
 
