@@ -45,8 +45,12 @@ def test_drawn_events_decode_and_repeat_with_their_seed(message: str) -> None:
     assert [e.body for e in first] == [e.body for e in again]
     assert [e.body for e in first] != [e.body for e in other]
     for event in first:
-        assert event.decoded().type == message
-        assert event.headers["avro-fingerprint"] == event.decoded().fingerprint
+        decoded = event.decoded()
+        assert decoded.type == message
+        assert event.headers["avro-fingerprint"] == decoded.fingerprint
+        if "room" in decoded.record:  # the envelope agrees with the room, as the service's
+            assert decoded.record["room_id"] == decoded.record["room"]["id"]
+            assert decoded.record["version"] == decoded.record["room"]["version"]
 
 
 def test_unknown_messages_examples_and_counts_are_refused_with_what_exists() -> None:
