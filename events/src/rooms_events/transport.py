@@ -105,6 +105,29 @@ class EventTransport:
     def __iter__(self) -> Iterator[MessageTransport]:
         return iter(self.messages.values())
 
+    def emitted_by(self, openapi: Mapping[str, Any]) -> dict[str, tuple[MessageTransport, ...]]:
+        """operationId -> the messages its `x-emits` names, for every operation of `openapi`
+        (a parsed OpenAPI document) that has the key; TransportError for an unknown name."""
+        emitted: dict[str, tuple[MessageTransport, ...]] = {}
+        for path, item in (openapi.get("paths") or {}).items():
+            for method, operation in item.items():
+                if not isinstance(operation, Mapping) or "x-emits" not in operation:
+                    continue
+                where = f"{method.upper()} {path} ({operation.get('operationId', '?')})"
+                names = operation["x-emits"]
+                if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                    raise TransportError(f"{where}: x-emits must be a list of message names")
+                unknown = [name for name in names if name not in self.messages]
+                if unknown:
+                    raise TransportError(
+                        f"{where}: x-emits names {', '.join(unknown)}, which "
+                        f"{self.path.name} does not send (sends: {', '.join(self.messages)})"
+                    )
+                emitted[str(operation.get("operationId", where))] = tuple(
+                    self.messages[name] for name in names
+                )
+        return emitted
+
 
 class _Reader:
     """Walks the document's send operations, following its local `#/...` references."""
