@@ -1,0 +1,136 @@
+"""Any real spec, or a clear word why not: multi-file specs, dangling refs, Swagger 2.0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rooms_mock.engine import MockEngine, MockRequest
+from rooms_mock.spec import SpecError, load_spec
+
+
+def _write(path: Path, document: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return path
+
+
+def _multi_file(tmp_path: Path) -> Path:
+    _write(
+        tmp_path / "schemas" / "pet.yaml",
+        {
+            "Pet": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": {"type": "integer", "minimum": 1},
+                    "name": {"type": "string", "minLength": 1},
+                    "owner": {"$ref": "#/Owner"},  # local to this file
+                },
+                "example": {"id": 7, "name": "Rex"},
+            },
+            "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+        },
+    )
+    _write(
+        tmp_path / "parameters.yaml",
+        {"PetId": {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}},
+    )
+    return _write(
+        tmp_path / "openapi.yaml",
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "Pets", "version": "1"},
+            "paths": {
+                "/pets/{petId}": {
+                    "parameters": [{"$ref": "parameters.yaml#/PetId"}],
+                    "get": {
+                        "operationId": "getPet",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "./schemas/pet.yaml#/Pet"}
+                                    }
+                                },
+                            },
+                            "400": {"description": "bad"},
+                        },
+                    },
+                    "put": {
+                        "operationId": "putPet",
+                        "requestBody": {
+                            "content": {
+                                "application/json": {"schema": {"$ref": "schemas/pet.yaml#/Pet"}}
+                            }
+                        },
+                        "responses": {"204": {"description": "ok"}, "400": {"description": "bad"}},
+                    },
+                }
+            },
+        },
+    )
+
+
+def test_a_multi_file_spec_is_served(tmp_path: Path) -> None:
+    engine = MockEngine.from_path(_multi_file(tmp_path))
+    assert engine.handle(MockRequest("GET", "/pets/7")).json() == {"id": 7, "name": "Rex"}
+    assert engine.handle(MockRequest("GET", "/pets/seven")).status == 400
+    refused = engine.handle(
+        MockRequest(
+            "PUT",
+            "/pets/7",
+            headers={"content-type": "application/json"},
+            body=b'{"id": 7, "name": "", "owner": {"name": 3}}',
+        )
+    )
+    assert refused.status == 400
+    assert {v.location for v in refused.violations} == {"/name", "/owner/name"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("#/components/schemas/Nope", r"^\$ref '#/components/schemas/Nope' at #/paths/~1t/get/"),
+        ("other.yaml#/Nope", r"^\$ref 'other.yaml#/Nope' at #/paths/.* leads nowhere$"),
+        ("missing.yaml#/Nope", r"^\$ref 'missing.yaml#/Nope' at .*: cannot read .*missing.yaml"),
+    ],
+)
+def test_a_dangling_ref_is_one_line_naming_it(tmp_path: Path, ref: str, message: str) -> None:
+    _write(tmp_path / "other.yaml", {"Thing": {"type": "string"}})
+    schema = {"$ref": ref}
+    spec = _write(
+        tmp_path / "openapi.yaml",
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/t": {
+                    "get": {
+                        "operationId": "t",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": schema}},
+                            }
+                        },
+                    }
+                }
+            },
+        },
+    )
+    with pytest.raises(SpecError, match=message) as failure:
+        load_spec(spec)
+    assert "\n" not in str(failure.value)
+
+
+def test_swagger_2_is_refused_naming_a_converter(tmp_path: Path) -> None:
+    spec = _write(tmp_path / "swagger.yaml", {"swagger": "2.0", "info": {}, "paths": {}})
+    with pytest.raises(
+        SpecError, match=r"is Swagger 2\.0; rooms-mock serves OpenAPI 3.*swagger2openapi"
+    ):
+        load_spec(spec)
