@@ -134,3 +134,79 @@ def test_swagger_2_is_refused_naming_a_converter(tmp_path: Path) -> None:
         SpecError, match=r"is Swagger 2\.0; rooms-mock serves OpenAPI 3.*swagger2openapi"
     ):
         load_spec(spec)
+
+
+def _ops(paths: dict[str, Any], components: dict[str, Any] | None = None) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+    }
+    if components:
+        document["components"] = components
+    return document
+
+
+def _json(schema: Any, example: Any = None) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": schema}
+    if example is not None:
+        media["example"] = example
+    return {"description": "ok", "content": {"application/json": media}}
+
+
+def test_an_operation_with_no_usable_response_is_skipped_with_a_warning() -> None:
+    engine = MockEngine(
+        _ops(
+            {
+                "/broken": {"get": {"operationId": "broken", "responses": {}}},
+                "/fine": {
+                    "get": {"operationId": "fine", "responses": {"204": {"description": ""}}}
+                },
+            }
+        )
+    )
+    assert [op.operation_id for op in engine.operations] == ["fine"]
+    assert engine.warnings == ["skipped GET /broken: broken documents no response"]
+    assert engine.handle(MockRequest("GET", "/fine")).status == 204
+
+
+def test_stateful_mode_says_which_resources_it_inferred_and_why_not() -> None:
+    pet = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string"}},
+    }
+    shape = {"oneOf": [pet, {"type": "object", "properties": {"kind": {"type": "string"}}}]}
+    body = {"content": {"application/json": {"schema": pet}}}
+    engine = MockEngine(
+        _ops(
+            {
+                "/pets": {
+                    "post": {
+                        "operationId": "addPet",
+                        "requestBody": body,
+                        "responses": {"201": _json(pet)},
+                    }
+                },
+                "/pets/{id}": {"get": {"operationId": "getPet", "responses": {"200": _json(pet)}}},
+                "/shapes": {
+                    "post": {
+                        "operationId": "addShape",
+                        "requestBody": body,
+                        "responses": {"201": _json(shape)},
+                    }
+                },
+                "/shapes/{id}": {
+                    "get": {"operationId": "getShape", "responses": {"200": _json(shape)}}
+                },
+                "/jobs": {
+                    "post": {"operationId": "startJob", "responses": {"202": {"description": ""}}}
+                },
+            }
+        )
+    )
+    assert engine.inference.report() == [
+        "stateful: /pets (create addPet, read getPet)",
+        "not stateful: /shapes: the item schema (getShape's answer) is a oneOf/anyOf of alternatives",
+        "not stateful: /jobs: startJob takes no body",
+    ]

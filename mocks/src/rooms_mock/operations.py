@@ -132,7 +132,14 @@ class OperationCompiler:
             shared = item.get("parameters", [])
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    operations.append(self._operation(path, method, item[method], shared))
+                    try:
+                        operations.append(self._operation(path, method, item[method], shared))
+                    except (
+                        SpecError,
+                        ValueError,
+                    ) as error:  # ValueError: a schema jsonschema-rs refuses
+                        # One unusable operation must not refuse the whole spec.
+                        self.warnings.append(f"skipped {method.upper()} {path}: {error}")
         return operations
 
     def _operation(
