@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from rooms_mock.engine import MockEngine, MockRequest
+from rooms_mock.engine import MockEngine, MockOptions, MockRequest
 from rooms_mock.spec import SpecError, load_spec
 
 
@@ -210,3 +211,64 @@ def test_stateful_mode_says_which_resources_it_inferred_and_why_not() -> None:
         "not stateful: /shapes: the item schema (getShape's answer) is a oneOf/anyOf of alternatives",
         "not stateful: /jobs: startJob takes no body",
     ]
+
+
+def test_openapi_31_is_served_with_31_semantics(tmp_path: Path) -> None:
+    thing = {
+        "type": "object",
+        "required": ["kind", "size", "note"],
+        "properties": {
+            "kind": {"const": "thing"},
+            "size": {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10},
+            "note": {"type": ["string", "null"], "maxLength": 5},
+        },
+    }
+    document = _ops(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "addThing",
+                    "requestBody": {"content": {"application/json": {"schema": thing}}},
+                    "responses": {"201": _json(thing), "400": {"description": "bad"}},
+                }
+            }
+        }
+    )
+    document["openapi"] = "3.1.0"
+
+    def post(body: dict[str, Any]) -> list[tuple[str, str]]:
+        response = engine.handle(
+            MockRequest(
+                "POST",
+                "/things",
+                headers={"content-type": "application/json"},
+                body=json.dumps(body).encode(),
+            )
+        )
+        return [(v.location, v.rule) for v in response.violations]
+
+    spec = _write(tmp_path / "openapi.yaml", document)
+    engine = MockEngine.from_path(spec)
+    assert post({"kind": "thing", "size": 5, "note": None}) == []
+    assert post({"kind": "thing", "size": 9, "note": "short"}) == []
+    assert sorted(post({"kind": "other", "size": 0, "note": 3})) == [
+        ("/kind", "enum"),  # const
+        ("/note", "anyOf"),  # neither a string nor null
+        ("/size", "exclusiveMinimum"),
+    ]
+    assert post({"kind": "thing", "size": 10, "note": "x"}) == [("/size", "exclusiveMaximum")]
+    for seed in range(20):
+        drawn = (
+            MockEngine(document, MockOptions(dynamic=True, seed=seed))
+            .handle(
+                MockRequest(
+                    "POST",
+                    "/things",
+                    headers={"content-type": "application/json"},
+                    body=b'{"kind": "thing", "size": 1, "note": null}',
+                )
+            )
+            .json()
+        )
+        assert drawn["kind"] == "thing"
+        assert 0 < drawn["size"] < 10

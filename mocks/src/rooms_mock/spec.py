@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from rooms_mock.spec_31 import is_31, to_30_dialect
 from rooms_mock.spec_errors import SpecError
 from rooms_mock.spec_refs import Bundler
 
@@ -83,7 +84,8 @@ def load_spec(path: Path | str) -> dict[str, Any]:
         raise SpecError(f"{path} is not an OpenAPI 3 document (no `openapi: 3.x` member)")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(f"{path} has no `paths`")
-    return Bundler(document, path, _load_yaml).bundle()
+    document = Bundler(document, path, _load_yaml).bundle()
+    return to_30_dialect(document) if is_31(document) else document
 
 
 class RefResolver:
