@@ -259,7 +259,7 @@ def test_openapi_31_is_served_with_31_semantics(tmp_path: Path) -> None:
     assert post({"kind": "thing", "size": 10, "note": "x"}) == [("/size", "exclusiveMaximum")]
     for seed in range(20):
         drawn = (
-            MockEngine(document, MockOptions(dynamic=True, seed=seed))
+            MockEngine.from_path(spec, MockOptions(dynamic=True, seed=seed))
             .handle(
                 MockRequest(
                     "POST",
