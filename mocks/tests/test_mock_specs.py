@@ -272,3 +272,35 @@ def test_openapi_31_is_served_with_31_semantics(tmp_path: Path) -> None:
         )
         assert drawn["kind"] == "thing"
         assert 0 < drawn["size"] < 10
+
+
+def test_a_spec_whose_errors_are_not_problems_gets_answers_in_its_own_shape() -> None:
+    error = {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
+        "additionalProperties": False,
+    }
+    pet = {"type": "object", "properties": {"name": {"type": "string", "minLength": 1}}}
+    engine = MockEngine(
+        _ops(
+            {
+                "/pets": {
+                    "post": {
+                        "operationId": "addPet",
+                        "requestBody": {"content": {"application/json": {"schema": pet}}},
+                        "responses": {"201": _json(pet), "default": _json(error)},
+                    }
+                }
+            }
+        )
+    )
+    refused = engine.handle(
+        MockRequest(
+            "POST", "/pets", headers={"content-type": "application/json"}, body=b'{"name": ""}'
+        )
+    )
+    assert refused.status == 400
+    assert refused.header("content-type") == "application/json"
+    assert refused.json() == {"code": 400, "message": "The request breaks 1 rule of the contract."}
+    assert refused.header("x-mock-violations") == "body /name: minLength"
