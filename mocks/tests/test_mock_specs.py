@@ -304,3 +304,89 @@ def test_a_spec_whose_errors_are_not_problems_gets_answers_in_its_own_shape() ->
     assert refused.header("content-type") == "application/json"
     assert refused.json() == {"code": 400, "message": "The request breaks 1 rule of the contract."}
     assert refused.header("x-mock-violations") == "body /name: minLength"
+
+
+def _form_engine() -> MockEngine:
+    form = {
+        "type": "object",
+        "required": ["name", "age"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "age": {"type": "integer", "minimum": 0},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+            "photo": {"type": "string", "format": "binary"},
+        },
+    }
+    body = {
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": form},
+            "multipart/form-data": {"schema": form},
+        }
+    }
+    return MockEngine(
+        _ops(
+            {
+                "/pets": {
+                    "post": {
+                        "operationId": "addPet",
+                        "requestBody": body,
+                        "responses": {"204": {"description": "ok"}, "400": {"description": "bad"}},
+                    }
+                }
+            }
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("name=Rex&age=3&tags=a&tags=b", []),
+        ("name=&age=old", [("/age", "type"), ("/name", "minLength")]),
+        ("age=3&tags=a&tags=b&tags=c", [("/", "required"), ("/tags", "maxItems")]),
+    ],
+)
+def test_form_bodies_are_validated(text: str, broken: list[tuple[str, str]]) -> None:
+    response = _form_engine().handle(
+        MockRequest(
+            "POST",
+            "/pets",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            body=text.encode(),
+        )
+    )
+    assert sorted((v.location, v.rule) for v in response.violations) == broken
+    assert response.status == (400 if broken else 204)
+
+
+def _multipart(*parts: tuple[str, str, bytes]) -> tuple[str, bytes]:
+    boundary = "b0undary"
+    chunks = []
+    for name, filename, data in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        chunks.append(
+            f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+        )
+    return f"multipart/form-data; boundary={boundary}", b"".join(
+        chunks
+    ) + f"--{boundary}--\r\n".encode()
+
+
+def test_multipart_bodies_are_validated_files_included() -> None:
+    engine = _form_engine()
+    content_type, body = _multipart(
+        ("name", "", b"Rex"), ("age", "", b"4"), ("photo", "rex.png", b"\x89PNG\x00")
+    )
+    ok = engine.handle(
+        MockRequest("POST", "/pets", headers={"content-type": content_type}, body=body)
+    )
+    assert (ok.status, ok.violations) == (204, ())
+    content_type, body = _multipart(("name", "", b"Rex"), ("age", "", b"-1"))
+    refused = engine.handle(
+        MockRequest("POST", "/pets", headers={"content-type": content_type}, body=body)
+    )
+    assert [(v.location, v.rule) for v in refused.violations] == [("/age", "minimum")]
+    no_boundary = engine.handle(
+        MockRequest("POST", "/pets", headers={"content-type": "multipart/form-data"}, body=b"x")
+    )
+    assert [v.rule for v in no_boundary.violations] == ["form"]
