@@ -200,6 +200,15 @@ def mock(session: nox.Session) -> None:
             server.wait(timeout=10)
 
 
+@nox.session(name="mock-proxy", python=PYTHON)
+def mock_proxy(session: nox.Session) -> None:
+    """The contract suite through `rooms-mock proxy` to the real service: no response violation."""
+    _install(session, "tests", mock=True)
+    session.run(
+        "python", str(ROOT / "mocks" / "tools" / "contract_through_proxy.py"), *session.posargs
+    )
+
+
 @nox.session(name="mock-serve", python=PYTHON)
 def mock_serve(session: nox.Session) -> None:
     """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""

@@ -284,3 +284,20 @@ def test_write_listeners_hear_every_successful_write_and_nothing_else() -> None:
     ]
     assert heard[0][2] == room
     assert heard[1][2] == patched
+
+
+def test_a_prefer_that_picks_the_answer_bypasses_the_store(stateful_call: Call) -> None:
+    room = create(stateful_call)
+    example = stateful_call(
+        "GET", f"/rooms/{room['id']}", headers={"Prefer": "example=centralFlat"}
+    )
+    assert example.status == 200
+    assert example.json()["id"] == ROOM_ID  # the documented example, not the stored room
+    drawn = stateful_call("GET", "/rooms", headers={"Prefer": "dynamic=true"})
+    assert drawn.status == 200
+    assert drawn.json() != stateful_call("GET", "/rooms").json()
+    refused = stateful_call("GET", "/rooms", headers={"Prefer": "code=abc"})
+    assert refused.status == 400
+    assert "Prefer: code=abc is not an HTTP status code" in refused.json()["detail"]
+    # and the store was left alone
+    assert [r["id"] for r in stateful_call("GET", "/rooms").json()["items"]] == [room["id"]]

@@ -223,7 +223,9 @@ class Responder:
                 status = next((s for s in statuses if operation.documents(s)), status)
             spec = operation.response_for(status)
         content = spec.first_content() if spec else None
-        body = problem_body(status, detail, content, violations)
+        body = problem_body(
+            status, detail, content, violations, lambda c: self.draw(c, f"error {status}")
+        )
         if content is None:
             content = ResponseContent(PROBLEM_JSON, None, None, {}, [])
         response = self.build(operation, status, spec, content, body)

@@ -32,6 +32,7 @@ def describe(engine: MockEngine, address: str) -> str:
     lines += [f"  {operation.label()}" for operation in engine.operations]
     lines += [f"  warning: {warning}" for warning in engine.warnings]
     if options.stateful:
+        lines += [f"  {line}" for line in engine.inference.report()]
         lines.append(f"  reset the state: POST {address}{CONTROL_PREFIX}reset")
         items = sum(len(items) for items in engine.state.snapshot().values())
         if items:

@@ -181,7 +181,9 @@ class MockEngine:
     def _answer(self, operation: Operation, parsed: ParsedRequest) -> MockResponse:
         headers = parsed.request.headers
         preference = parse_prefer(headers["prefer"]) if "prefer" in headers else None
-        if self.options.stateful and (preference is None or preference.code is None):
+        # A Prefer for a code, an example or dynamic data asks for the documented answer, not
+        # the store's: it is served as in stateless mode (and the store is left alone).
+        if self.options.stateful and (preference is None or not preference.chooses):
             stateful = self.state.handle(operation, parsed)
             if stateful is not None:
                 return stateful

@@ -71,7 +71,24 @@ class Inference:
         self.resources: list[Resource] = []
         self.roles: dict[int, tuple[Resource, str]] = {}
         self.lists: dict[int, ListShape] = {}
+        # What stateful mode could not take over, and why: said at start, never silent.
+        self.not_inferred: list[str] = []
+        self._role_names: dict[str, tuple[Resource, str]] = {}
         self._infer(operations)
+
+    def report(self) -> list[str]:
+        """One line per resource inferred (with its operations), one per path that was not."""
+        lines = []
+        for resource in self.resources:
+            roles = sorted(
+                (role, op_id)
+                for op_id, (owner, role) in self._role_names.items()
+                if owner is resource
+            )
+            held = ", ".join(f"{role} {op_id}" for role, op_id in roles)
+            lines.append(f"stateful: {resource.collection} ({held})")
+        lines += [f"not stateful: {reason}" for reason in self.not_inferred]
+        return lines
 
     def location_of(self, operation: Operation, value: Any, prefix: str) -> str | None:
         """Where the item a create answered with lives: the Location header's value."""
@@ -98,7 +115,10 @@ class Inference:
             by_path.setdefault(operation.path, {})[operation.method] = operation
         for path, methods in by_path.items():
             create = methods.get("POST")
-            if create is None or create.body is None:
+            if create is None or "{" in path.rsplit("/", 1)[-1]:
+                continue  # not a collection: nothing to report
+            if create.body is None:
+                self.not_inferred.append(f"{path}: {create.operation_id} takes no body")
                 continue
             item_paths = [
                 other
@@ -106,6 +126,9 @@ class Inference:
                 if re.fullmatch(re.escape(path.rstrip("/")) + r"/\{[^}/]+\}", other)
             ]
             if len(item_paths) != 1:
+                self.not_inferred.append(
+                    f"{path}: no single item path {path.rstrip('/')}/{{id}} beside it"
+                )
                 continue
             item_path = item_paths[0]
             item_methods = by_path[item_path]
@@ -113,10 +136,22 @@ class Inference:
             raw_schema = self._success_schema(source)
             item_schema = self._merged(raw_schema) if raw_schema is not None else {}
             if item_schema.get("type", "object") != "object" or not item_schema.get("properties"):
+                why = (
+                    "is a oneOf/anyOf of alternatives"
+                    if any(k in self._merged(raw_schema or {}) for k in ("oneOf", "anyOf"))
+                    else "is not an object with properties"
+                )
+                self.not_inferred.append(
+                    f"{path}: the item schema ({source.operation_id}'s answer) {why}"
+                )
                 continue
             id_param = item_path.rsplit("{", 1)[1].rstrip("}")
             id_member = self._id_member(item_schema, id_param)
             if id_member is None:
+                self.not_inferred.append(
+                    f"{path}: no member of the item names its id ({id_param}, id, uuid, key, "
+                    "or a readOnly uuid)"
+                )
                 continue
             create_raw = next(iter(create.body.schemas.values()), None)
             create_schema = self._merged(create_raw) if create_raw is not None else {}
@@ -133,6 +168,7 @@ class Inference:
             )
             self.resources.append(resource)
             self.roles[id(create)] = (resource, "create")
+            self._role_names[create.operation_id] = (resource, "create")
             for method, role in (
                 ("GET", "read"),
                 ("PATCH", "patch"),
@@ -141,12 +177,19 @@ class Inference:
             ):
                 if method in item_methods:
                     self.roles[id(item_methods[method])] = (resource, role)
+                    self._role_names[item_methods[method].operation_id] = (resource, role)
             listing = methods.get("GET")
             if listing is not None:
                 shape = self._list_shape(listing, resource)
                 if shape is not None:
                     self.roles[id(listing)] = (resource, "list")
+                    self._role_names[listing.operation_id] = (resource, "list")
                     self.lists[id(listing)] = shape
+                else:
+                    self.not_inferred.append(
+                        f"{path}: {listing.operation_id} answers no list of the items: "
+                        "served from its examples"
+                    )
 
     def _id_member(self, schema: dict[str, Any], id_param: str) -> str | None:
         properties = schema["properties"]

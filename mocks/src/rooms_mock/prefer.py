@@ -12,6 +12,12 @@ class Preference:
     dynamic: bool | None = None  # None: as the server was started
     error: str | None = None  # a member the mock cannot read, refused rather than ignored
 
+    @property
+    def chooses(self) -> bool:
+        """Whether it picks the answer (a code, an example, dynamic data or not), or is refused."""
+        chosen = (self.code, self.example, self.dynamic, self.error)
+        return any(member is not None for member in chosen)
+
 
 def parse_prefer(header: str) -> Preference:
     """`Prefer: code=404, example=noSuchRoom` (commas or semicolons; unknown members ignored)."""

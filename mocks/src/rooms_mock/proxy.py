@@ -36,7 +36,9 @@ _HOP_BY_HOP = frozenset(
 )
 
 
-def _problem(status: int, title: str, detail: str, violations: list[Violation]) -> MockResponse:
+def _problem(
+    status: int, title: str, detail: str, violations: list[Violation], operation_id: str | None
+) -> MockResponse:
     body: dict[str, object] = {
         "type": "about:blank",
         "title": title,
@@ -46,7 +48,11 @@ def _problem(status: int, title: str, detail: str, violations: list[Violation]) 
     if violations:
         body["violations"] = [violation.as_json() for violation in violations]
     response = MockResponse(
-        status, [("content-type", "application/problem+json")], dumps(body), origin="proxy"
+        status,
+        [("content-type", "application/problem+json")],
+        dumps(body),
+        operation_id,
+        origin="proxy",
     )
     return violated(response, *violations) if violations else response
 
@@ -118,16 +124,18 @@ class ProxyApp:
         path = raw_path.decode("latin-1") if raw_path else request.path
         url = f"{self.upstream}{path}" + (f"?{request.query}" if request.query else "")
         forwarded = {k: v for k, v in request.headers.items() if k not in _HOP_BY_HOP}
+        op_id = operation.operation_id if operation else None
         try:
             answer = await self.client.request(
                 request.method, url, headers=forwarded, content=request.body
             )
         except httpx.TimeoutException as error:
             detail = f"{self.upstream} did not answer in time: {error!r}"
-            return _problem(504, "Gateway Timeout", detail, found)
+            return _problem(504, "Gateway Timeout", detail, found, op_id)
         except httpx.HTTPError as error:
             detail = f"{self.upstream} cannot be reached: {error!r}"
-            return _problem(502, "Bad Gateway", detail, found)
+            return _problem(502, "Bad Gateway", detail, found, op_id)
+        operation_id = operation.operation_id if operation else None
         body = answer.content
         answer_headers = {k.lower(): v for k, v in answer.headers.items()}
         if operation is not None:
@@ -139,7 +147,7 @@ class ProxyApp:
                     f"({operation.operation_id}) with {answer.status_code}, which breaks "
                     f"{count} rule{'s' if count != 1 else ''} of the contract."
                 )
-                return _problem(502, "Bad Gateway", detail, found + broken)
+                return _problem(502, "Bad Gateway", detail, found + broken, operation_id)
             found += broken
         kept = [
             (name, value)

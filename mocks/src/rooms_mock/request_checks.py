@@ -7,39 +7,21 @@ violations are all collected so a client sees everything it broke in one answer.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
+from rooms_mock.forms import read_form
 from rooms_mock.messages import MISSING, MockOptions, MockRequest, ParsedRequest, Refused
-from rooms_mock.operations import Operation, Parameter, SecurityCheck, is_json_media
+from rooms_mock.operations import FORM_MEDIA, Operation, Parameter, SecurityCheck, is_json_media
 from rooms_mock.problems import UNAUTHORIZED, UNSUPPORTED_MEDIA
 from rooms_mock.schemas import Violation
-
-_BOOLEANS = {"true": True, "false": False}
+from rooms_mock.values import coerce
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
-
-
-def _coerce(value: str, kind: str) -> Any:
-    """A parameter's text read as its schema's type; left as text (and refused) when it isn't."""
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            number = float(value)
-            if not math.isfinite(number):
-                return value  # NaN and Infinity are not JSON numbers
-            return int(number) if number.is_integer() and "." not in value else number
-    except ValueError:
-        return value
-    if kind == "boolean":
-        return _BOOLEANS.get(value.lower(), value)
-    return value
 
 
 class RequestReader:
@@ -175,8 +157,8 @@ class RequestReader:
             return MISSING
         if parameter.kind == "array":
             items = values if where == "query" and parameter.explode else values[0].split(",")
-            return [_coerce(item, parameter.item_kind) for item in items]
-        return _coerce(values[0], parameter.kind)
+            return [coerce(item, parameter.item_kind) for item in items]
+        return coerce(values[0], parameter.kind)
 
     def _body(
         self, operation: Operation, request: MockRequest, violations: list[Violation]
@@ -200,6 +182,8 @@ class RequestReader:
                 rule="media-type",
             )
         validator = spec.media[matched]
+        if matched in FORM_MEDIA:
+            return self._form(spec.fields.get(matched, {}), matched, request, validator, violations)
         if not is_json_media(matched):
             return request.body, matched
         if not request.body:
@@ -219,6 +203,23 @@ class RequestReader:
         if validator is not None and not validator.is_valid(body):
             violations.extend(validator.violations(body, where="body"))
         return body, matched
+
+    @staticmethod
+    def _form(
+        fields: dict[str, tuple[str, str]],
+        matched: str,
+        request: MockRequest,
+        validator: Any,
+        violations: list[Violation],
+    ) -> tuple[Any, str | None]:
+        try:
+            form = read_form(matched, request.headers.get("content-type", ""), request.body, fields)
+        except (ValueError, UnicodeDecodeError) as error:
+            violations.append(Violation("body", "/", "form", f"The body is not a form: {error}"))
+            return None, matched
+        if validator is not None and not validator.is_valid(form):
+            violations.extend(validator.violations(form, where="body"))
+        return form, matched
 
     @staticmethod
     def _match_media(media_type: str, documented: Mapping[str, Any]) -> str | None:

@@ -9,6 +9,12 @@ from typing import Any
 
 import yaml
 
+from rooms_mock.spec_31 import is_31, to_30_dialect
+from rooms_mock.spec_errors import SpecError
+from rooms_mock.spec_refs import Bundler
+
+__all__ = ["RefResolver", "SpecError", "bundled_spec_path", "default_spec_path", "load_spec"]
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -20,10 +26,6 @@ _JsonCompatibleLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
-
-
-class SpecError(Exception):
-    """The document cannot be served: not found, not OpenAPI 3, or a `$ref` that leads nowhere."""
 
 
 SPEC_ENVIRONMENT_VARIABLE = "ROOMS_MOCK_SPEC"
@@ -55,6 +57,10 @@ def default_spec_path() -> Path:
     return bundled_spec_path()
 
 
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_JsonCompatibleLoader)  # noqa: S506 (a safe loader)
+
+
 def load_spec(path: Path | str) -> dict[str, Any]:
     path = Path(path)
     try:
@@ -69,11 +75,17 @@ def load_spec(path: Path | str) -> dict[str, Any]:
         )
     except (ValueError, yaml.YAMLError) as error:
         raise SpecError(f"{path} is not valid YAML or JSON: {error}") from None
+    if isinstance(document, dict) and "swagger" in document:
+        raise SpecError(
+            f"{path} is Swagger {document['swagger']}; rooms-mock serves OpenAPI 3. Convert it "
+            f"first, e.g. `npx swagger2openapi {path} -o openapi.yaml` (or converter.swagger.io)"
+        )
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
         raise SpecError(f"{path} is not an OpenAPI 3 document (no `openapi: 3.x` member)")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(f"{path} has no `paths`")
-    return document
+    document = Bundler(document, path, _load_yaml).bundle()
+    return to_30_dialect(document) if is_31(document) else document
 
 
 class RefResolver:
