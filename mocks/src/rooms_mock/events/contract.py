@@ -44,11 +44,13 @@ class Route:
 class EventContract:
     def __init__(
         self,
+        transport: Any,
         writers: dict[str, Any],
         routes: dict[str, Route],
         examples: dict[str, dict[str, dict[str, Any]]],
         source: str,
     ) -> None:
+        self._transport = transport
         self._writers = writers
         self._routes = routes
         self._examples = examples
@@ -60,7 +62,17 @@ class EventContract:
         if exchange is None:
             return self
         routes = {name: replace(route, exchange=exchange) for name, route in self._routes.items()}
-        return EventContract(self._writers, routes, self._examples, self.source)
+        return EventContract(self._transport, self._writers, routes, self._examples, self.source)
+
+    def emitted_by(self, openapi: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        """operationId -> the messages its `x-emits` names (read by rooms_events.transport)."""
+        from rooms_events.transport import TransportError
+
+        try:
+            emitted = self._transport.emitted_by(openapi)
+        except TransportError as error:
+            raise ContractError(str(error)) from None
+        return {op: tuple(message.name for message in found) for op, found in emitted.items()}
 
     def route(self, message: str) -> Route:
         return self._routes[message]
@@ -152,7 +164,7 @@ def load_contract() -> EventContract:
             }
         except SampleError as error:
             raise ContractError(f"{transport.path.name}: {error}") from None
-    return EventContract(writers, routes, examples, str(transport.path))
+    return EventContract(transport, writers, routes, examples, str(transport.path))
 
 
 def decode(body: bytes) -> Any:

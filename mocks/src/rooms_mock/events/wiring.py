@@ -28,15 +28,14 @@ class MockEvents:
         from rooms_mock.events.amqp import AmqpEventPublisher, BrokerUnavailable
         from rooms_mock.events.contract import ContractError, load_contract
         from rooms_mock.events.control import EventControls
-        from rooms_mock.events.emits import EmitsError
-        from rooms_mock.events.emitter import EmitterError, EventEmitter
+        from rooms_mock.events.emitter import EventEmitter
         from rooms_mock.events.on_demand import OnDemand
         from rooms_mock.events.publishing import EventRelay
 
         try:
             self.contract = load_contract().on_exchange(exchange)
             emitter = EventEmitter(self.contract, engine.document)
-        except (ContractError, EmitsError, EmitterError) as error:
+        except ContractError as error:
             raise EventsSetupError(str(error)) from None
         try:
             publisher = AmqpEventPublisher(amqp_url)
@@ -49,12 +48,12 @@ class MockEvents:
 
     def attach(self, engine: MockEngine) -> None:
         """Listen to the new engine after a reload; its spec's x-emits from now on."""
-        from rooms_mock.events.emits import EmitsError
-        from rooms_mock.events.emitter import EmitterError, EventEmitter
+        from rooms_mock.events.contract import ContractError
+        from rooms_mock.events.emitter import EventEmitter
 
         try:
             self.relay.emitter = EventEmitter(self.contract, engine.document)
-        except (EmitsError, EmitterError) as error:
+        except ContractError as error:
             print(f"rooms-mock: {error}; the x-emits read before stay in force", flush=True)
         engine.add_write_listener(self.relay)
 
