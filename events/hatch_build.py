@@ -17,11 +17,12 @@ BUNDLED = ("avro", "asyncapi.yaml", "samples")
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        inside = "rooms_events/_contracts"
         contracts = Path(self.root).parent / "contracts"
-        if version == "editable" or not contracts.is_dir():
+        carried = Path(self.root) / "src" / inside  # present in an unpacked sdist
+        if version == "editable" or carried.is_dir() or not contracts.is_dir():
             # editable: the package finds ../contracts itself; an sdist: the copy came inside it
             return
-        inside = "rooms_events/_contracts"
         prefix = inside if self.target_name == "wheel" else f"src/{inside}"
         for name in BUNDLED:
             source = contracts / name

@@ -7,7 +7,14 @@ import subprocess
 import sys
 
 SERVICE_STACK = ("rooms", "flask", "sqlalchemy", "connexion", "pika", "alembic", "injector")
-PUBLIC_MODULES = ("rooms_events", "rooms_events.strategies")
+PUBLIC_MODULES = (
+    "rooms_events",
+    "rooms_events.transport",
+    "rooms_events.samples",
+    "rooms_events.json_form",
+    "rooms_events.cli",
+    "rooms_events.strategies",
+)
 
 
 def loaded_after_importing(*modules: str) -> set[str]:
