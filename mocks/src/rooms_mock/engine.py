@@ -67,7 +67,9 @@ class MockEngine:
         self.inference = Inference(
             self.operations, compiler.schemas, self.generator.merged, self.options.unique
         )
-        self.responder = Responder(self.options, self.generator, self._locate)
+        self.responder = Responder(
+            self.options, self.generator, self._locate, resolver=compiler.resolver
+        )
         self.reader = RequestReader(self.options)
         self.state = ResourceStore(
             self.inference, self.responder, self.options, self.generator.merged
