@@ -66,7 +66,7 @@ class Responder:
                         f"documents only {documented}.",
                     )
         assert spec is not None
-        content = self.negotiate(spec, request)
+        content = self.negotiate(operation, spec, request)
         # A client following a cursor gets a last page: a static list must end (see paging.py).
         cursor = self._cursors.get(id(operation)) or ""
         last = bool(cursor) and content is not None and follows_cursor(request.query, cursor)
@@ -119,7 +119,9 @@ class Responder:
         return response
 
     @staticmethod
-    def negotiate(spec: ResponseSpec, request: MockRequest) -> ResponseContent | None:
+    def negotiate(
+        operation: Operation, spec: ResponseSpec, request: MockRequest
+    ) -> ResponseContent | None:
         accept = request.headers.get("accept")
         if not spec.content or not accept or accept.strip() == "*/*":
             return spec.first_content()
@@ -130,6 +132,9 @@ class Responder:
                 media = content.media_type.lower()
                 if wanted in ("*/*", media, media.split("/", 1)[0] + "/*"):
                     return content
+        if not operation.documents(406):
+            # The spec is silent: answer as the service does, with what is offered first.
+            return spec.first_content()
         raise Refused(
             NOT_ACCEPTABLE,
             f"None of {accept} is offered; offered: {', '.join(spec.content)}.",
