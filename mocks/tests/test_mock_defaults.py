@@ -107,7 +107,7 @@ def test_help_documents_every_option_with_its_default_prefer_endpoints_and_envir
     for needle in (
         "(default: 4010)",
         "seed of dynamic data (default: 0)",
-        "(default: 1048576)",
+        "(default: 65536)",
         "Prefer: code=404",
         "Prefer: example=NAME",
         "Prefer: dynamic=true",

@@ -390,3 +390,40 @@ def test_multipart_bodies_are_validated_files_included() -> None:
         MockRequest("POST", "/pets", headers={"content-type": "multipart/form-data"}, body=b"x")
     )
     assert [v.rule for v in no_boundary.violations] == ["form"]
+
+
+def _xml_engine() -> MockEngine:
+    pet = {
+        "type": "object",
+        "xml": {"name": "pet"},
+        "properties": {
+            "name": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    example = {"name": "Rex", "tags": ["good", "dog"]}
+    ok = {
+        "description": "ok",
+        "content": {
+            "application/xml": {"schema": pet, "example": example},
+            "application/json": {"schema": pet, "example": example},
+        },
+    }
+    return MockEngine(_ops({"/pet": {"get": {"operationId": "getPet", "responses": {"200": ok}}}}))
+
+
+def test_xml_is_rendered_as_xml_or_negotiated_to_json() -> None:
+    engine = _xml_engine()
+    as_xml = engine.handle(MockRequest("GET", "/pet"))
+    assert as_xml.header("content-type") == "application/xml"
+    assert as_xml.body == (
+        b"<?xml version='1.0' encoding='utf-8'?>\n"
+        b"<pet><name>Rex</name><tags>good</tags><tags>dog</tags></pet>"
+    )
+    as_json = engine.handle(MockRequest("GET", "/pet", headers={"accept": "application/json"}))
+    assert as_json.header("content-type") == "application/json"
+    assert as_json.json() == {"name": "Rex", "tags": ["good", "dog"]}
+    preferred = engine.handle(
+        MockRequest("GET", "/pet", headers={"accept": "application/xml;q=0.5, application/json"})
+    )
+    assert preferred.header("content-type") == "application/json"

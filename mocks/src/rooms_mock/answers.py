@@ -16,6 +16,8 @@ from rooms_mock.paging import cursor_parameter, follows_cursor, last_page_exampl
 from rooms_mock.prefer import Preference
 from rooms_mock.problems import INVALID, NOT_ACCEPTABLE, PROBLEM_JSON, problem_body
 from rooms_mock.schemas import Violation
+from rooms_mock.spec import RefResolver
+from rooms_mock.xml_bodies import is_xml_media, render_xml, root_name
 
 # Where a created item lives (its Location header), when the stateful inference knows.
 Locator = Callable[[Operation, Any], "str | None"]
@@ -23,9 +25,14 @@ Locator = Callable[[Operation, Any], "str | None"]
 
 class Responder:
     def __init__(
-        self, options: MockOptions, generator: DataGenerator, locate: Locator | None = None
+        self,
+        options: MockOptions,
+        generator: DataGenerator,
+        locate: Locator | None = None,
+        resolver: RefResolver | None = None,
     ) -> None:
         self.options = options
+        self.resolver = resolver
         self.generator = generator
         self.locate = locate
         self._cursors: dict[int, str | None] = {}
@@ -59,7 +66,7 @@ class Responder:
                         f"documents only {documented}.",
                     )
         assert spec is not None
-        content = self.negotiate(spec, request)
+        content = self.negotiate(operation, spec, request)
         # A client following a cursor gets a last page: a static list must end (see paging.py).
         cursor = self._cursors.get(id(operation)) or ""
         last = bool(cursor) and content is not None and follows_cursor(request.query, cursor)
@@ -112,16 +119,22 @@ class Responder:
         return response
 
     @staticmethod
-    def negotiate(spec: ResponseSpec, request: MockRequest) -> ResponseContent | None:
+    def negotiate(
+        operation: Operation, spec: ResponseSpec, request: MockRequest
+    ) -> ResponseContent | None:
         accept = request.headers.get("accept")
-        if not spec.content or not accept or "*/*" in accept:
+        if not spec.content or not accept or accept.strip() == "*/*":
             return spec.first_content()
-        ranges = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
-        for content in spec.content.values():
-            media = content.media_type.lower()
-            major = media.split("/", 1)[0]
-            if any(r in (media, f"{major}/*") for r in ranges):
-                return content
+        # The client's ranges, most wanted first (a stable sort keeps its order among equals):
+        # `Accept: application/json` gets JSON from an operation that offers XML first.
+        for wanted in _ranges(accept):
+            for content in spec.content.values():
+                media = content.media_type.lower()
+                if wanted in ("*/*", media, media.split("/", 1)[0] + "/*"):
+                    return content
+        if not operation.documents(406):
+            # The spec is silent: answer as the service does, with what is offered first.
+            return spec.first_content()
         raise Refused(
             NOT_ACCEPTABLE,
             f"None of {accept} is offered; offered: {', '.join(spec.content)}.",
@@ -162,11 +175,12 @@ class Responder:
             body = b""
         else:
             media = content.media_type
-            body = (
-                value.encode()
-                if isinstance(value, str) and not is_json_media(media)
-                else dumps(value)
-            )
+            if isinstance(value, str) and not is_json_media(media):
+                body = value.encode()
+            elif is_xml_media(media.lower()) and self.resolver is not None:
+                body = render_xml(value, root_name(content.schema, self.resolver))
+            else:
+                body = dumps(value)
             headers.append(("content-type", media))
         if spec is not None:
             for header in spec.headers.values():
@@ -233,6 +247,23 @@ class Responder:
         if violations:
             response.violations = tuple(violations)
         return response
+
+
+def _ranges(accept: str) -> list[str]:
+    weighted = []
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            weighted.append((quality, media.lower()))
+    return [media for _, media in sorted(weighted, key=lambda pair: -pair[0])]
 
 
 def _valid_header(header: Any, value: Any) -> bool:

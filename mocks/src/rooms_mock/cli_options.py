@@ -133,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     found.add_argument(
         "--max-body-bytes",
         type=_bounded_int(1),
-        default=1 << 20,
+        default=64 * 1024,
         metavar="N",
         help="larger request bodies get the documented 413",
     )
@@ -208,7 +208,7 @@ def proxy_parser() -> argparse.ArgumentParser:
     found.add_argument(
         "--max-body-bytes",
         type=_bounded_int(1),
-        default=1 << 20,
+        default=64 * 1024,
         metavar="N",
         help="larger request bodies get the documented 413, not forwarded",
     )

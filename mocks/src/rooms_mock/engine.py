@@ -8,6 +8,7 @@ violations at once, see request_checks.py), then the answer: the stored state in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ class MockEngine:
         self.source = source
         compiler = OperationCompiler(document)
         self.operations = compiler.compile_all()
+        self._by_id = {operation.operation_id: operation for operation in self.operations}
         self.warnings = compiler.warnings
         self.resolver = compiler.resolver
         prefix = self.options.base_path
@@ -68,7 +70,9 @@ class MockEngine:
         self.inference = Inference(
             self.operations, compiler.schemas, self.generator.merged, self.options.unique
         )
-        self.responder = Responder(self.options, self.generator, self._locate)
+        self.responder = Responder(
+            self.options, self.generator, self._locate, resolver=compiler.resolver
+        )
         self.reader = RequestReader(self.options)
         self.state = ResourceStore(
             self.inference, self.responder, self.options, self.generator.merged
@@ -122,6 +126,31 @@ class MockEngine:
     # -- the request path ----------------------------------------------------------------
 
     def handle(self, request: MockRequest) -> MockResponse:
+        response = self._handle(request)
+        if request.method == "HEAD" and response.body:
+            response = replace(response, body=b"")
+        request_id = request.headers.get("x-request-id")
+        if request_id and request_id.isascii() and request_id.isprintable():
+            response = self._with_request_id(response, request_id)
+        return response
+
+    def _with_request_id(self, response: MockResponse, request_id: str) -> MockResponse:
+        """As the service does: the X-Request-ID echoed, and named in a problem whose
+        documented schema has room for it."""
+        body = response.body
+        operation = self._by_id.get(response.operation_id or "")
+        if response.origin == "problem" and operation is not None:
+            spec = operation.response_for(response.status)
+            content = spec.first_content() if spec else None
+            value = response.json()
+            if content is not None and content.validator is not None and isinstance(value, dict):
+                named = {**value, "request_id": request_id}
+                if "request_id" not in value and content.validator.is_valid(named):
+                    body = dumps(named)
+        headers = [*response.headers, ("x-request-id", request_id)]
+        return replace(response, headers=headers, body=body)
+
+    def _handle(self, request: MockRequest) -> MockResponse:
         operation, parsed, refusal = self._checked(request)
         if refusal is not None:
             return refusal
@@ -147,6 +176,12 @@ class MockEngine:
     ) -> tuple[Operation | None, ParsedRequest | None, MockResponse | None]:
         found = self.router.match(request.path)
         if found is None:
+            trimmed = request.path.rstrip("/")
+            if trimmed and trimmed != request.path and self.router.match(trimmed) is not None:
+                # As the service (Starlette) does: a trailing slash is redirected away.
+                query = f"?{request.query}" if request.query else ""
+                moved = MockResponse(307, [("location", trimmed + query)], b"", origin="redirect")
+                return None, None, moved
             detail = self._not_found(request.path)
             refusal = self.problem(None, NOT_FOUND, detail)
             return (
@@ -156,6 +191,8 @@ class MockEngine:
             )
         methods, raw_path_params = found
         operation = methods.get(request.method)
+        if operation is None and request.method == "HEAD":
+            operation = methods.get("GET")  # HEAD is GET without the body, as servers do
         if operation is None:
             allowed = ", ".join(sorted(methods))
             detail = f"{request.method} is not allowed here; allowed: {allowed}."
