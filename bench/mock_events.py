@@ -8,7 +8,8 @@
 4. The same plain mock writes (no events), each followed by a raw pika publish of the same
    bytes: the baseline of 1. Interleaving matters: a broker that waits between messages
    confirms each one slower than a back-to-back stream, so 1 is compared with 4, not 3.
-Ratios are taken in the same run, best of three rounds. Run with `nox -s bench -- bench/mock_events.py`
+Ratios are taken in the same run; the runs take turns block by block, so a shared machine's
+busy moments fall on all of them. Run with `nox -s bench -- bench/mock_events.py`
 (needs RabbitMQ; ROOMS_TEST_AMQP_URL overrides; BENCH_EVENTS sets the count).
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 import pika
 
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest
-from rooms_mock.events.amqp import AmqpEventPublisher
+from rooms_mock.events.amqp import AmqpEventPublisher, message_properties
 from rooms_mock.events.contract import EventContract, load_contract
 from rooms_mock.events.emitter import EventEmitter
 from rooms_mock.events.outgoing import OutgoingEvent
@@ -32,8 +33,8 @@ from rooms_mock.events.publishing import EventRelay
 
 ROOT = Path(__file__).resolve().parents[1]
 AMQP_URL = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
-EVENTS = int(os.environ.get("BENCH_EVENTS", "1000"))
-ROUNDS = 3
+EVENTS = int(os.environ.get("BENCH_EVENTS", "2000"))
+BLOCK = 100  # the runs take turns every BLOCK writes, so a busy moment hits them all
 HEADERS = {"x-api-key": "bench-key", "content-type": "application/json"}
 
 
@@ -76,58 +77,68 @@ class _KeepingPublisher(AmqpEventPublisher):
         self.sent.extend(batch)
 
 
-def _properties(event: OutgoingEvent) -> pika.BasicProperties:
-    return pika.BasicProperties(
-        message_id=event.message_id,
-        content_type=event.content_type,
-        type=event.message,
-        timestamp=event.timestamp,
-        delivery_mode=event.delivery_mode,
-        headers=dict(event.headers),
-    )
+class _Runs:
+    """The five runs, each on its own engine and connection, fed the same writes block by block."""
 
+    def __init__(self, contract: EventContract) -> None:
+        self.plain = _engine()
+        self.mock = _engine()
+        self.keeping = _KeepingPublisher(AMQP_URL)
+        self.mock.add_write_listener(
+            EventRelay(EventEmitter(contract, self.mock.document), self.keeping)
+        )
+        self.alone = AmqpEventPublisher(AMQP_URL)
+        self.relay = EventRelay(EventEmitter(contract, self.mock.document), self.alone)
+        self.connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+        self.channel = self.connection.channel()
+        self.channel.confirm_delivery()
+        self.raw_writes = _engine()
+        self.seconds = dict.fromkeys(("plain", "mock", "relay", "raw", "raw_writes"), 0.0)
 
-def _raw(events: list[OutgoingEvent], engine: MockEngine | None = None) -> float:
-    """Raw pika with confirms; with an engine, each publish follows one plain mock write."""
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
-    channel = connection.channel()
-    channel.confirm_delivery()
-    requests = [MockRequest("POST", "/rooms", "", HEADERS, _room(n)) for n in range(EVENTS)]
-    started = time.perf_counter()
-    for request, event in zip(requests, events, strict=True):
-        if engine is not None:
-            engine.handle(request)
-        channel.basic_publish(event.exchange, event.routing_key, event.body, _properties(event))
-    seconds = time.perf_counter() - started
-    connection.close()
-    return seconds
+    def block(self, requests: list[MockRequest], turn: int) -> None:
+        """Every run over these writes: the mock's first (the others send the events it
+        published), then the others, starting with a different one each block."""
+        others = [self._plain, self._relay, self._raw, self._raw_writes]
+        turned = others[turn % len(others) :] + others[: turn % len(others)]
+        for run in [self._mock, *turned]:
+            started = time.perf_counter()
+            run(requests)
+            self.seconds[run.__name__.lstrip("_")] += time.perf_counter() - started
 
+    def _events(self, requests: list[MockRequest]) -> list[OutgoingEvent]:
+        return self.keeping.sent[self._first(requests) : self._first(requests) + len(requests)]
 
-def _timed_creates(engine: MockEngine) -> float:
-    requests = [MockRequest("POST", "/rooms", "", HEADERS, _room(n)) for n in range(EVENTS)]
-    started = time.perf_counter()
-    for request in requests:
-        assert engine.handle(request).status == 201
-    return time.perf_counter() - started
+    def _first(self, requests: list[MockRequest]) -> int:
+        return int(json.loads(requests[0].body)["url"].rsplit("/", 1)[1])
 
+    def _plain(self, requests: list[MockRequest]) -> None:
+        for request in requests:
+            self.plain.handle(request)
 
-def _round(contract: EventContract) -> tuple[float, ...]:
-    """One run of each, in writes or events per second (see the module's docstring)."""
-    plain = EVENTS / _timed_creates(_engine())
-    engine = _engine()
-    keeping = _KeepingPublisher(AMQP_URL)
-    engine.write_listeners.append(EventRelay(EventEmitter(contract, engine.document), keeping))
-    mock = EVENTS / _timed_creates(engine)
-    keeping.close()
-    if len(keeping.sent) != EVENTS:
-        raise SystemExit(f"the mock published {len(keeping.sent)} events for {EVENTS} writes")
-    with AmqpEventPublisher(AMQP_URL) as publisher:
-        relay = EventRelay(EventEmitter(contract, engine.document), publisher)
-        started = time.perf_counter()
-        relay.send(keeping.sent)
-        relay_rate = EVENTS / (time.perf_counter() - started)
-    raw = EVENTS / _raw(keeping.sent)
-    return plain, mock, relay_rate, raw, EVENTS / _raw(keeping.sent, _engine())
+    def _mock(self, requests: list[MockRequest]) -> None:
+        for request in requests:
+            self.mock.handle(request)
+
+    def _relay(self, requests: list[MockRequest]) -> None:
+        self.relay.send(self._events(requests))
+
+    def _raw(self, requests: list[MockRequest]) -> None:
+        for event in self._events(requests):
+            self.channel.basic_publish(
+                event.exchange, event.routing_key, event.body, message_properties(event)
+            )
+
+    def _raw_writes(self, requests: list[MockRequest]) -> None:
+        for request, event in zip(requests, self._events(requests), strict=True):
+            self.raw_writes.handle(request)
+            self.channel.basic_publish(
+                event.exchange, event.routing_key, event.body, message_properties(event)
+            )
+
+    def close(self) -> None:
+        self.keeping.close()
+        self.alone.close()
+        self.connection.close()
 
 
 def main() -> None:
@@ -139,24 +150,29 @@ def main() -> None:
     # A queue that takes everything: every run publishes to a routed, persisting target.
     queue = channel.queue_declare("", exclusive=True).method.queue
     channel.queue_bind(queue, exchange, routing_key="#")
+    runs = _Runs(contract)
     try:
-        rounds = []
-        for _ in range(ROUNDS):
-            rounds.append(_round(contract))
+        requests = [MockRequest("POST", "/rooms", "", HEADERS, _room(n)) for n in range(EVENTS)]
+        for turn, first in enumerate(range(0, EVENTS, BLOCK)):
+            runs.block(requests[first : first + BLOCK], turn)
             channel.queue_purge(queue)
+        if len(runs.keeping.sent) != EVENTS:
+            raise SystemExit(f"the mock published {len(runs.keeping.sent)} events for {EVENTS}")
     finally:
+        runs.close()
         channel.exchange_delete(exchange)
         sink.close()
-    # The best of each over the rounds: a shared machine only ever makes a run slower.
-    plain, mock, relay, raw, raw_writes = (max(column) for column in zip(*rounds, strict=True))
-    print(f"\nbest of {ROUNDS} rounds of {EVENTS} events each")
-    print(f"mock createRoom, no --amqp-url (reference): {plain:8.0f} writes/s")
-    print(f"mock createRoom + RoomCreated published:    {mock:8.0f} events/s")
-    print(f"mock relay alone, same events:              {relay:8.0f} events/s")
-    print(f"raw pika loop, same bytes with confirms:    {raw:8.0f} events/s")
-    print(f"plain mock write, then raw pika publish:    {raw_writes:8.0f} events/s")
-    print(f"mock relay / raw pika = {relay / raw:.2f}x")
-    print(f"mock write+publish / (plain write + raw pika) = {mock / raw_writes:.2f}x")
+    rate = {name: EVENTS / seconds for name, seconds in runs.seconds.items()}
+    print(f"\n{EVENTS} writes/events per run, interleaved in blocks of {BLOCK}")
+    print(f"mock createRoom, no --amqp-url (reference): {rate['plain']:8.0f} writes/s")
+    print(f"mock createRoom + RoomCreated published:    {rate['mock']:8.0f} events/s")
+    print(f"plain mock write, then raw pika publish:    {rate['raw_writes']:8.0f} events/s")
+    print(f"mock relay alone, same events:              {rate['relay']:8.0f} events/s")
+    print(f"raw pika loop, same bytes with confirms:    {rate['raw']:8.0f} events/s")
+    print(f"mock relay / raw pika = {rate['relay'] / rate['raw']:.2f}x")
+    print(
+        f"mock write+publish / (plain write + raw pika) = {rate['mock'] / rate['raw_writes']:.2f}x"
+    )
 
 
 if __name__ == "__main__":

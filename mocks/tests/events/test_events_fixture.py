@@ -11,7 +11,7 @@ from conftest import NEW_ROOM
 from events.event_checks import assert_event_shows, room_mismatches
 from rooms_mock import rooms_mock
 from rooms_mock.events import EventsExtraMissing, room_records
-from rooms_mock.responses_mock import MockedApi
+from rooms_mock.recorder import MockedApi
 
 KEY = {"X-API-Key": "any-key"}
 MERGE_PATCH = {**KEY, "Content-Type": "application/merge-patch+json"}

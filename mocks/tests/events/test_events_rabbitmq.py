@@ -3,19 +3,17 @@ compared with the HTTP answers; the on-demand endpoint and `rooms-mock publish`.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import requests
 
-from conftest import API_KEY, NEW_ROOM, SPEC, run_mock
+from conftest import API_KEY, NEW_ROOM, run_mock
 from events.conftest import Listener, Received
 from events.event_checks import assert_event_shows
 from rooms_events import decode_event
+from rooms_events.samples import to_json
+from rooms_mock.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -90,88 +88,64 @@ def test_writes_on_the_stateful_mock_publish_their_events(
 
 
 def test_events_on_demand_over_http(amqp_url: str, listener: Listener) -> None:
-    with run_mock(*_mock_args(amqp_url, listener)) as mock:
-        events = f"{mock.url}/__mock__/events"
-        first = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
-        assert first.status_code == 200, first.text
-        again = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
-        assert again.status_code == 200, again.text
-        listed = requests.get(events, timeout=10)
-        unknown = requests.post(f"{events}/RoomExploded", timeout=10)
-        bad_count = requests.post(f"{events}/RoomCreated?dynamic&count=0", timeout=10)
-        bad_example = requests.post(f"{events}/RoomCreated?example=nope", timeout=10)
-        received = listener.take(6)
-
-    assert [m.properties.type for m in received] == ["RoomDeleted"] * 6
-    records = [decode_event(m.body).record for m in received]
-    assert records[:3] == records[3:]  # the same seed, the same events
-    assert len({str(r["event_id"]) for r in records[:3]}) == 3
-    assert [p["message_id"] for p in first.json()["published"]] == [
-        str(r["event_id"]) for r in records[:3]
-    ]
-    assert set(listed.json()) == {"RoomCreated", "RoomUpdated", "RoomDeleted"}
-    assert unknown.status_code == 404
-    assert "RoomCreated" in unknown.json()["detail"]
-    assert bad_count.status_code == 400
-    assert bad_example.status_code == 400
-    assert unknown.headers["content-type"] == "application/problem+json"
-
-
-def test_every_documented_example_on_demand(amqp_url: str, listener: Listener) -> None:
-    """Each example of each AsyncAPI message, published as documented: headers and payload."""
+    """Drawn events (the same for the same seed), every documented example as documented,
+    and refusals that say what exists; one running mock for all of it."""
     from rooms_events.transport import EventTransport
 
     transport = EventTransport.bundled()
     wanted = [(message, example) for message in transport for example in message.examples]
     assert wanted, "the AsyncAPI document has no examples to publish"
     with run_mock(*_mock_args(amqp_url, listener)) as mock:
+        events = f"{mock.url}/__mock__/events"
+        first = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
+        assert first.status_code == 200, first.text
+        again = requests.post(f"{events}/RoomDeleted?dynamic&seed=7&count=3", timeout=10)
+        assert again.status_code == 200, again.text
+        drawn = listener.take(6)
         for message, example in wanted:
-            answer = requests.post(
-                f"{mock.url}/__mock__/events/{message.name}?example={example.name}", timeout=10
-            )
+            answer = requests.post(f"{events}/{message.name}?example={example.name}", timeout=10)
             assert answer.status_code == 200, answer.text
-        received = listener.take(len(wanted))
+            # The answer shows the record as the document writes the example.
+            assert answer.json()["published"][0]["record"] == example.payload
+        documented = listener.take(len(wanted))
+        listed = requests.get(events, timeout=10)
+        unknown = requests.post(f"{events}/RoomExploded", timeout=10)
+        bad_count = requests.post(f"{events}/RoomCreated?dynamic&count=0", timeout=10)
+        bad_example = requests.post(f"{events}/RoomCreated?example=nope", timeout=10)
+        assert listener.nothing_more() == []
 
-    assert len(received) == len(wanted)
-    for (message, example), got in zip(wanted, received, strict=True):
+    assert [m.properties.type for m in drawn] == ["RoomDeleted"] * 6
+    records = [decode_event(m.body).record for m in drawn]
+    assert records[:3] == records[3:]  # the same seed, the same events
+    assert len({str(r["event_id"]) for r in records[:3]}) == 3
+    assert [p["message_id"] for p in first.json()["published"]] == [
+        str(r["event_id"]) for r in records[:3]
+    ]
+    assert len(documented) == len(wanted)
+    for (message, example), got in zip(wanted, documented, strict=True):
         assert got.routing_key == message.routing_key
         assert got.properties.type == message.message_type
         assert got.properties.headers == example.headers, f"{message.name}/{example.name}"
         assert got.properties.message_id == example.payload["event_id"]
-        decoded = decode_event(got.body)
         # The decoded record, written back as the example writes JSON, is the example.
-        assert json.loads(json.dumps(decoded.record, default=_as_example_json)) == example.payload
+        assert to_json(decode_event(got.body).record) == example.payload
+    assert set(listed.json()) == {"RoomCreated", "RoomUpdated", "RoomDeleted"}
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+    assert "RoomCreated" in unknown.json()["detail"]
+    assert bad_count.status_code == 400
+    assert bad_example.status_code == 400
+    assert "centralFlat" in bad_example.json()["detail"]
 
 
-def _as_example_json(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return str(value)
-
-
-def test_rooms_mock_publish_from_the_command_line(amqp_url: str, listener: Listener) -> None:
-    command = [sys.executable, "-m", "rooms_mock.cli", "publish", "RoomUpdated", "--dynamic"]
-    result = subprocess.run(
-        [
-            *command,
-            "--seed",
-            "3",
-            "--count",
-            "2",
-            "--amqp-url",
-            amqp_url,
-            "--exchange",
-            listener.exchange,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+def test_rooms_mock_publish_from_the_command_line(
+    amqp_url: str, listener: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drawn = ["RoomUpdated", "--dynamic", "--seed", "3", "--count", "2"]
+    main(["publish", *drawn, "--amqp-url", amqp_url, "--exchange", listener.exchange])
     received = listener.take(2)
     assert [m.routing_key for m in received] == ["room.updated", "room.updated"]
-    printed = result.stdout.splitlines()
+    printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 2
     for line, message in zip(printed, received, strict=True):
         assert message.properties.message_id in line
@@ -179,25 +153,9 @@ def test_rooms_mock_publish_from_the_command_line(amqp_url: str, listener: Liste
 
 
 def test_an_unreachable_broker_stops_the_mock_with_a_clear_error() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rooms_mock.cli",
-            str(SPEC),
-            "--stateful",
-            "--port",
-            "0",
-            "--amqp-url",
-            "amqp://guest:guest@127.0.0.1:9/%2F",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert "cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:9/%2F" in result.stderr
+    with pytest.raises(SystemExit) as stopped:
+        main(["--stateful", "--port", "0", "--amqp-url", "amqp://guest:guest@127.0.0.1:9/%2F"])
+    assert "cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:9/%2F" in str(stopped.value.code)
 
 
 def _received(**changes: Any) -> Received:
@@ -238,3 +196,22 @@ def test_the_envelope_check_catches_a_broken_publisher(
     _check_envelope(_received(), "RoomCreated", "room.created", room_id, 1)  # as published
     with pytest.raises(AssertionError):
         _check_envelope(_received(**changes), "RoomCreated", "room.created", room_id, 1)
+
+
+def test_a_reloaded_spec_keeps_publishing(amqp_url: str, listener: Listener) -> None:
+    """After the spec reloads, the new engine's writes publish too (the CLI's on_reload)."""
+    from conftest import SPEC, caller
+    from rooms_mock.engine import MockEngine, MockOptions
+    from rooms_mock.events.wiring import MockEvents
+
+    options = MockOptions(stateful=True)
+    first = MockEngine.from_path(SPEC, options)
+    events = MockEvents(first, amqp_url, listener.exchange)
+    try:
+        assert caller(first)("POST", "/rooms", json_body=NEW_ROOM).status == 201
+        reloaded = MockEngine.from_path(SPEC, options)
+        events.attach(reloaded)
+        assert caller(reloaded)("POST", "/rooms", json_body=NEW_ROOM).status == 201
+    finally:
+        events.close()
+    assert [m.routing_key for m in listener.take(2)] == ["room.created", "room.created"]

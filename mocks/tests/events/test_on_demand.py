@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from rooms_mock.cli import main
 from rooms_mock.events.contract import load_contract
 from rooms_mock.events.on_demand import MAX_COUNT, OnDemand, OnDemandError
 
@@ -44,8 +45,12 @@ def test_drawn_events_decode_and_repeat_with_their_seed(message: str) -> None:
     assert [e.body for e in first] == [e.body for e in again]
     assert [e.body for e in first] != [e.body for e in other]
     for event in first:
-        assert event.decoded().type == message
-        assert event.headers["avro-fingerprint"] == event.decoded().fingerprint
+        decoded = event.decoded()
+        assert decoded.type == message
+        assert event.headers["avro-fingerprint"] == decoded.fingerprint
+        if "room" in decoded.record:  # the envelope agrees with the room, as the service's
+            assert decoded.record["room_id"] == decoded.record["room"]["id"]
+            assert decoded.record["version"] == decoded.record["room"]["version"]
 
 
 def test_unknown_messages_examples_and_counts_are_refused_with_what_exists() -> None:
@@ -60,18 +65,15 @@ def test_unknown_messages_examples_and_counts_are_refused_with_what_exists() -> 
             on_demand.dynamic("RoomCreated", count=count)
 
 
-def test_publish_lists_messages_and_refuses_without_a_broker_url() -> None:
-    command = [sys.executable, "-m", "rooms_mock.cli", "publish"]
-    listed = subprocess.run(
-        [*command, "--list"], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert listed.returncode == 0, listed.stderr
-    assert "RoomCreated: examples centralFlat" in listed.stdout
-    missing = subprocess.run(
-        [*command, "RoomCreated"], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert missing.returncode == 2
-    assert "--amqp-url" in missing.stderr
+def test_publish_lists_messages_and_refuses_without_a_broker_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["publish", "--list"])
+    assert "RoomCreated: examples centralFlat" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main(["publish", "RoomCreated"])
+    assert refused.value.code == 2
+    assert "--amqp-url" in capsys.readouterr().err
 
 
 def test_the_mock_loads_no_event_code_until_events_are_asked_for() -> None:

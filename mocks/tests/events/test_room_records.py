@@ -47,8 +47,8 @@ PATCHES = [
 MERGE_PATCH = {"content-type": "application/merge-patch+json"}
 
 
-def _service_bytes(message: str, write: Write, record: dict[str, Any]) -> bytes:
-    """What the service's outbox encoder writes for the same change, ids and times pinned."""
+def _service_event(message: str, write: Write, record: dict[str, Any]) -> Any:
+    """What the service's outbox encoder makes of the same change, ids and times pinned."""
     ids = {"event_id": uuid.UUID(record["event_id"]), "occurred_at": record["occurred_at"]}
     if message == "RoomDeleted":
         assert write.before is not None
@@ -65,14 +65,18 @@ def _service_bytes(message: str, write: Write, record: dict[str, Any]) -> bytes:
             assert write.before is not None
             _, changed = service_json.room_from_json(write.before).changed(after.draft())
             event = service_events.RoomUpdated(room=after, changed_fields=changed, **ids)
-    return service_records.AvroEventEncoder().encode(event).payload  # type: ignore[no-any-return]
+    return service_records.AvroEventEncoder().encode(event)
+
+
+def _service_bytes(message: str, write: Write, record: dict[str, Any]) -> bytes:
+    return _service_event(message, write, record).payload  # type: ignore[no-any-return]
 
 
 def _writes(room: dict[str, Any]) -> list[tuple[str, Write]]:
     """A room created, patched in every way PATCHES knows, then deleted, on the stateful mock."""
     call = caller(MockEngine.from_path(SPEC, MockOptions(stateful=True)))
     heard: list[Write] = []
-    call.engine.write_listeners.append(heard.append)  # type: ignore[attr-defined]
+    call.engine.add_write_listener(heard.append)  # type: ignore[attr-defined]
     created = call("POST", "/rooms", json_body=room)
     assert created.status == 201, created.body
     path = f"/rooms/{created.json()['id']}"
@@ -94,6 +98,20 @@ def test_the_mock_writes_the_services_bytes_for_every_change(room: dict[str, Any
         assert mine == _service_bytes(message, write, record), (
             f"{message} after {write.operation_id}: the mock's bytes differ from the service's"
         )
+
+
+@pytest.mark.parametrize("room", [NEW_ROOM, FULL_ROOM], ids=["minimal", "full"])
+def test_the_mock_sets_the_relays_amqp_properties_and_routing(room: dict[str, Any]) -> None:
+    from rooms.adapters.amqp_publisher import message_properties as service_properties
+    from rooms_mock.events.amqp import message_properties
+
+    contract = load_contract()
+    for message, write in _writes(room):
+        record = room_records.event_record(message, write, uuid.uuid4(), datetime.now(UTC))
+        mine = contract.outgoing(message, record)
+        theirs = _service_event(message, write, record)
+        assert mine.routing_key == theirs.routing_key
+        assert vars(message_properties(mine)) == vars(service_properties(theirs)), message
 
 
 def test_a_mapping_that_drops_a_field_writes_other_bytes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from rooms_mock.writes import Write
 
 def _listen(call: Call) -> list[Write]:
     heard: list[Write] = []
-    call.engine.write_listeners.append(heard.append)  # type: ignore[attr-defined]
+    call.engine.add_write_listener(heard.append)  # type: ignore[attr-defined]
     return heard
 
 

@@ -22,6 +22,18 @@ CONNECT_SECONDS = 5.0  # socket connect, AMQP handshake and each blocking wait
 BLOCKED_SECONDS = 10.0  # a broker that blocks publishers (memory alarm) fails us after this
 
 
+def message_properties(event: OutgoingEvent) -> pika.BasicProperties:
+    """The AMQP properties of an event, as the service's relay sets them."""
+    return pika.BasicProperties(
+        message_id=event.message_id,
+        content_type=event.content_type,
+        type=event.message_type or event.message,
+        timestamp=event.timestamp or None,
+        delivery_mode=event.delivery_mode,
+        headers=dict(event.headers),
+    )
+
+
 class BrokerUnavailable(RuntimeError):
     """The broker cannot be reached or refused the message."""
 
@@ -75,14 +87,7 @@ class AmqpEventPublisher:
             exchange=event.exchange,
             routing_key=event.routing_key,
             body=event.body,
-            properties=pika.BasicProperties(
-                message_id=event.message_id,
-                content_type=event.content_type,
-                type=event.message_type or event.message,
-                timestamp=event.timestamp or None,
-                delivery_mode=event.delivery_mode,
-                headers=dict(event.headers),
-            ),
+            properties=message_properties(event),
             mandatory=False,
         )
 

@@ -8,15 +8,19 @@ there, never from a copy. Everything else in `rooms_mock.events` speaks to this 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from rooms_mock.events.example_records import record_from_json
 from rooms_mock.events.outgoing import OutgoingEvent
 
 # The headers the mock knows how to fill, from the record, as the service's relay does.
-_HEADERS = ("avro-fingerprint", "room-id", "room-version")
+_HEADERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
+    "avro-fingerprint": lambda writer, record: writer.fingerprint.hex(),
+    "room-id": lambda writer, record: str(record["room_id"]),
+    "room-version": lambda writer, record: record["version"],
+}
 
 
 class ContractError(RuntimeError):
@@ -34,16 +38,19 @@ class Route:
     message_type: str
     delivery_mode: int
     timestamp: bool
+    headers: tuple[str, ...]  # the headers the document requires, which the mock fills
 
 
 class EventContract:
     def __init__(
         self,
+        transport: Any,
         writers: dict[str, Any],
         routes: dict[str, Route],
         examples: dict[str, dict[str, dict[str, Any]]],
         source: str,
     ) -> None:
+        self._transport = transport
         self._writers = writers
         self._routes = routes
         self._examples = examples
@@ -55,7 +62,17 @@ class EventContract:
         if exchange is None:
             return self
         routes = {name: replace(route, exchange=exchange) for name, route in self._routes.items()}
-        return EventContract(self._writers, routes, self._examples, self.source)
+        return EventContract(self._transport, self._writers, routes, self._examples, self.source)
+
+    def emitted_by(self, openapi: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        """operationId -> the messages its `x-emits` names (read by rooms_events.transport)."""
+        from rooms_events.transport import TransportError
+
+        try:
+            emitted = self._transport.emitted_by(openapi)
+        except TransportError as error:
+            raise ContractError(str(error)) from None
+        return {op: tuple(message.name for message in found) for op, found in emitted.items()}
 
     def route(self, message: str) -> Route:
         return self._routes[message]
@@ -93,11 +110,7 @@ class EventContract:
             content_type=route.content_type,
             timestamp=timestamp,
             delivery_mode=route.delivery_mode,
-            headers={
-                "avro-fingerprint": writer.fingerprint.hex(),
-                "room-id": str(record.get("room_id", "")),
-                "room-version": record.get("version"),
-            },
+            headers={name: _HEADERS[name](writer, record) for name in route.headers},
             operation_id=operation_id,
             message_type=route.message_type,
         )
@@ -108,6 +121,7 @@ def load_contract() -> EventContract:
     """The contract bundled with rooms-events: its AsyncAPI document and Avro schemas."""
     from rooms_events import SchemaStore, SchemaStoreError
     from rooms_events.contract_files import avro_dir
+    from rooms_events.samples import SampleError, example_record
     from rooms_events.transport import EventTransport, TransportError
 
     try:
@@ -141,12 +155,16 @@ def load_contract() -> EventContract:
             message_type=message.message_type,
             delivery_mode=message.delivery_mode,
             timestamp=message.timestamp,
+            headers=tuple(message.required_headers),
         )
-        examples[message.name] = {
-            example.name: record_from_json(writer.schema, example.payload)
-            for example in message.examples
-        }
-    return EventContract(writers, routes, examples, str(transport.path))
+        try:
+            examples[message.name] = {
+                example.name: example_record(message, example, store)
+                for example in message.examples
+            }
+        except SampleError as error:
+            raise ContractError(f"{transport.path.name}: {error}") from None
+    return EventContract(transport, writers, routes, examples, str(transport.path))
 
 
 def decode(body: bytes) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from rooms_mock.events.avro_values import AvroValues
 from rooms_mock.events.contract import EventContract
@@ -51,4 +52,17 @@ class OnDemand:
             raise OnDemandError(f"count must be 1 to {MAX_COUNT}, not {count}")
         values = AvroValues(random.Random(f"{seed}\n{message}"))
         schema = self.contract.schema(message)
-        return [self.contract.outgoing(message, values.draw(schema)) for _ in range(count)]
+        return [
+            self.contract.outgoing(message, _coherent(values.draw(schema))) for _ in range(count)
+        ]
+
+
+def _coherent(record: dict[str, Any]) -> dict[str, Any]:
+    """A drawn event whose envelope agrees with its room, as the service's always do: the
+    room_id and version (and so the room-id and room-version headers) are the room's."""
+    room = record.get("room")
+    if isinstance(room, dict):
+        for member, source in (("room_id", "id"), ("version", "version")):
+            if member in record and source in room:
+                record[member] = room[source]
+    return record

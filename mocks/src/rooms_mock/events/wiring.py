@@ -28,31 +28,34 @@ class MockEvents:
         from rooms_mock.events.amqp import AmqpEventPublisher, BrokerUnavailable
         from rooms_mock.events.contract import ContractError, load_contract
         from rooms_mock.events.control import EventControls
-        from rooms_mock.events.emits import EmitsError
-        from rooms_mock.events.emitter import EmitterError, EventEmitter
+        from rooms_mock.events.emitter import EventEmitter
         from rooms_mock.events.on_demand import OnDemand
         from rooms_mock.events.publishing import EventRelay
 
         try:
             self.contract = load_contract().on_exchange(exchange)
             emitter = EventEmitter(self.contract, engine.document)
-        except (ContractError, EmitsError, EmitterError) as error:
+        except ContractError as error:
             raise EventsSetupError(str(error)) from None
-        publisher = AmqpEventPublisher(amqp_url)
         try:
+            publisher = AmqpEventPublisher(amqp_url)
             publisher.connect()
         except BrokerUnavailable as error:
             raise EventsSetupError(str(error)) from None
         self.relay = EventRelay(emitter, publisher)
         self.controls = EventControls(OnDemand(self.contract), self.relay)
-        self.attach(engine)
+        engine.add_write_listener(self.relay)
 
     def attach(self, engine: MockEngine) -> None:
-        """Listen to this engine's writes (at start, and to the new engine after a reload)."""
+        """Listen to the new engine after a reload; its spec's x-emits from now on."""
+        from rooms_mock.events.contract import ContractError
         from rooms_mock.events.emitter import EventEmitter
 
-        self.relay.emitter = EventEmitter(self.contract, engine.document)
-        engine.write_listeners.append(self.relay)
+        try:
+            self.relay.emitter = EventEmitter(self.contract, engine.document)
+        except ContractError as error:
+            print(f"rooms-mock: {error}; the x-emits read before stay in force", flush=True)
+        engine.add_write_listener(self.relay)
 
     def describe(self, stateful: bool) -> list[str]:
         emits = self.relay.emitter.emits
@@ -123,4 +126,4 @@ def publish_main(argv: list[str]) -> None:
     except BrokerUnavailable as error:
         sys.exit(f"rooms-mock: {error}")
     for event in events:
-        print(json.dumps(summary(event), ensure_ascii=False, default=str))
+        print(json.dumps(summary(event), ensure_ascii=False))
