@@ -158,3 +158,33 @@ def test_a_wrong_key_fails_routing_key(provider: Provider, avro_store: SchemaSto
     provider.publish(RoomCreated(room=room), routing_key="room.updated")
     with pytest.raises(EventCheckFailed, match=r"^\[routing_key\]"):
         settle(provider, avro_store)
+
+
+def test_a_truncated_body_fails_decodes(provider: Provider, avro_store: SchemaStore) -> None:
+    room = provider.create()
+    provider.publish(RoomCreated(room=room))
+    whole = provider.published[0]
+    provider.published[0] = dataclasses.replace(whole, body=whole.body[:-3])
+    with pytest.raises(EventCheckFailed, match=r"^\[decodes\].*RoomCreated v1"):
+        settle(provider, avro_store)
+
+
+def test_json_instead_of_avro_fails_known_schema(
+    provider: Provider, avro_store: SchemaStore
+) -> None:
+    room = provider.create()
+    provider.publish(RoomCreated(room=room))
+    whole = provider.published[0]
+    provider.published[0] = dataclasses.replace(whole, body=json.dumps(room_to_json(room)).encode())
+    with pytest.raises(EventCheckFailed, match=r"^\[known_schema\].*not Avro single-object"):
+        settle(provider, avro_store)
+
+
+def test_a_wrong_type_property_fails_message_properties(
+    provider: Provider, avro_store: SchemaStore
+) -> None:
+    room = provider.create()
+    provider.publish(RoomCreated(room=room))
+    provider.published[0].properties.type = "RoomUpdated"
+    with pytest.raises(EventCheckFailed, match=r"^\[message_properties\].*type='RoomUpdated'"):
+        settle(provider, avro_store)
