@@ -12,7 +12,7 @@ from conftest import API_KEY, NEW_ROOM, run_mock
 from events.conftest import Listener, Received
 from events.event_checks import assert_event_shows
 from rooms_events import decode_event
-from rooms_events.samples import to_json
+from rooms_events.json_form import to_json
 from rooms_mock.cli import main
 
 pytestmark = pytest.mark.integration

@@ -121,7 +121,7 @@ def load_contract() -> EventContract:
     """The contract bundled with rooms-events: its AsyncAPI document and Avro schemas."""
     from rooms_events import SchemaStore, SchemaStoreError
     from rooms_events.contract_files import avro_dir
-    from rooms_events.samples import SampleError, example_record
+    from rooms_events.json_form import JsonFormError, from_json
     from rooms_events.transport import EventTransport, TransportError
 
     try:
@@ -159,10 +159,12 @@ def load_contract() -> EventContract:
         )
         try:
             examples[message.name] = {
-                example.name: example_record(message, example, store)
+                example.name: from_json(
+                    writer.schema, example.payload, f"{message.name}/{example.name}"
+                )
                 for example in message.examples
             }
-        except SampleError as error:
+        except JsonFormError as error:
             raise ContractError(f"{transport.path.name}: {error}") from None
     return EventContract(transport, writers, routes, examples, str(transport.path))
 

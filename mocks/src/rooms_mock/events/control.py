@@ -36,7 +36,7 @@ def _problem(status: int, title: str, detail: str) -> MockResponse:
 
 def summary(event: OutgoingEvent) -> dict[str, Any]:
     """An event as JSON: the record in the forms the contract's examples use."""
-    from rooms_events.samples import to_json
+    from rooms_events.json_form import to_json
 
     return {
         "message": event.message,
