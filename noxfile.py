@@ -29,7 +29,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py")
+BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py", "mock_events.py")
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
@@ -41,7 +41,8 @@ def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
     for group in groups:
         args += ["--group", group]
     if mock:
-        args += ["-e", "./mocks"]
+        # With its events extra: the events tests, `api.events` and the events benchmark.
+        args += ["-e", "./mocks[events]"]
     session.install(*args)
 
 
@@ -145,6 +146,13 @@ def mock(session: nox.Session) -> None:
     _run_pytest(session, "mocks/tests")
     if session.posargs:
         return  # posargs name mock tests to run; the contract suite runs on a full session
+    # Publishable: the sdist and the wheel build, and the wheel passes the sdist's tests in a
+    # clean environment (about 25 s; `uv build` when uv is on PATH, else `python -m build`).
+    import shutil
+
+    if shutil.which("uv") is None:
+        session.install("build")
+    session.run("python", str(ROOT / "mocks" / "tools" / "check_distribution.py"))
     contract_conftest = ROOT / "tests" / "contract" / "conftest.py"
     if not contract_conftest.exists() or "--base-url" not in contract_conftest.read_text():
         session.log("tests/contract has no --base-url mode yet: mocks/tests checked the mock")
@@ -158,11 +166,18 @@ def mock(session: nox.Session) -> None:
     stateless_only = ["--ignore", "tests/contract/test_stateful.py"]
     # The promise checks create rooms and list them back: only a stateful mock can keep them.
     stateless_only += ["--ignore", "tests/contract/test_promises.py"]
+    stateless_only += ["--ignore", "tests/contract/events/test_http_events.py"]
+    # The stateful mock publishes its writes' events: the suite checks them on the real broker,
+    # on an exchange of this run's own (deleted afterwards), as it checks the service's.
+    amqp_url = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    exchange = f"rooms.events.mock-{random.randrange(16**12):012x}"
+    events = _events_flags(session, amqp_url, exchange)
     # The suite's own fault tests serve broken copies of the service in-process, whatever the
     # URL: `nox -s contract` runs them; here they would only repeat three times.
     not_about_the_mock = ["--ignore", "tests/contract/test_faults.py"]
     not_about_the_mock += ["--ignore", "tests/contract/test_promise_faults.py"]
     not_about_the_mock += ["--ignore", "tests/contract/test_fault_score.py"]
+    not_about_the_mock += ["--ignore", "tests/contract/events/test_event_faults.py"]
     _fresh_coverage("mock-")
     for mode, flags in modes.items():
         with socket.socket() as probe:
@@ -172,6 +187,7 @@ def mock(session: nox.Session) -> None:
             [
                 str(Path(session.bin) / "rooms-mock"),
                 *flags,
+                *(events["mock"] if mode == "stateful" else []),
                 "--port",
                 str(port),
                 "--api-key",
@@ -199,18 +215,59 @@ def mock(session: nox.Session) -> None:
                 f"http://127.0.0.1:{port}",
                 "--api-key",
                 key,
+                *(events["suite"] if mode == "stateful" else []),
                 env={"ROOMS_COVERAGE_SUITE": f"mock-{mode}"},  # the coverage report's column
             )
         finally:
             server.terminate()
             server.wait(timeout=10)
+            if mode == "stateful" and events["mock"]:
+                session.run("python", "-c", _DELETE_EXCHANGE, amqp_url, exchange, silent=True)
+
+
+_DELETE_EXCHANGE = """
+import sys, pika
+connection = pika.BlockingConnection(pika.URLParameters(sys.argv[1]))
+connection.channel().exchange_delete(sys.argv[2])
+connection.close()
+"""
+
+
+def _events_flags(session: nox.Session, amqp_url: str, exchange: str) -> dict[str, list[str]]:
+    """rooms-mock's and the suite's event options, or none (with the reason) without a broker."""
+    import socket
+    from urllib.parse import urlsplit
+
+    broker = urlsplit(amqp_url)
+    try:
+        socket.create_connection((broker.hostname or "127.0.0.1", broker.port or 5672), 2).close()
+    except OSError:
+        message = f"RabbitMQ is not reachable at {amqp_url}: the mock's event checks skip"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            session.error(f"{message} (CI=true: they must run)")
+        session.warn(message)
+        return {"mock": [], "suite": []}
+    return {
+        "mock": ["--amqp-url", amqp_url, "--events-exchange", exchange],
+        "suite": ["--amqp-url", amqp_url, "--amqp-exchange", exchange],
+    }
+
+
+@nox.session(name="mock-proxy", python=PYTHON)
+def mock_proxy(session: nox.Session) -> None:
+    """The contract suite through `rooms-mock proxy` to the real service: no response violation."""
+    _install(session, "tests", mock=True)
+    session.run(
+        "python", str(ROOT / "mocks" / "tools" / "contract_through_proxy.py"), *session.posargs
+    )
 
 
 @nox.session(name="mock-serve", python=PYTHON)
 def mock_serve(session: nox.Session) -> None:
     """Run the mock server on contracts/openapi.yaml (`-- --port 4010 --dynamic ...`)."""
-    # Only the mock's own small distribution: no database or broker packages.
-    session.install("-e", "./mocks")
+    # Only the mock's own small distributions: no database packages. The events extra (the
+    # codec and pika) lets `-- --stateful --amqp-url URL` publish events.
+    session.install("-e", "./events", "-e", "./mocks[events]")
     session.run("rooms-mock", *session.posargs)
 
 

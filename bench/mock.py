@@ -137,7 +137,17 @@ def main() -> None:
     results: list[Result] = []
     startups: dict[str, float] = {}
     port = free_port()
-    mock = [sys.executable, "-m", "rooms_mock.cli", str(SPEC), "--port", str(port), "--no-reload"]
+    # -q: log only violations, as Prism runs below at --verboseLevel error.
+    mock = [
+        sys.executable,
+        "-m",
+        "rooms_mock.cli",
+        str(SPEC),
+        "--port",
+        str(port),
+        "--no-reload",
+        "-q",
+    ]
     with CommandServer("rooms-mock", mock, port) as server:
         startups[server.label] = server.started_in
         results += measure(server, seconds)

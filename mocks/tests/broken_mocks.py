@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from rooms_mock.asgi import MockApp
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest, MockResponse
+from rooms_mock.spec import bundled_spec_path
 
-SPEC = Path(__file__).resolve().parents[2] / "contracts" / "openapi.yaml"
+SPEC = bundled_spec_path()
 
 
 class _DropsId(MockEngine):

@@ -19,9 +19,11 @@ import pytest
 import yaml
 
 from rooms_mock.engine import MockEngine, MockOptions, MockRequest, MockResponse
+from rooms_mock.spec import bundled_spec_path
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / "contracts" / "openapi.yaml"
+# The installed copy of the rooms contract: the checkout's in the repository, the wheel's own
+# where these tests run from an unpacked sdist.
+SPEC = bundled_spec_path()
 API_KEY = "mock-test-key"
 ROOM_ID = "0b1c5f1e-7c53-4a3e-9a53-3f6c2f1d7e01"
 NEW_ROOM = {
@@ -133,9 +135,11 @@ class RunningMock:
 
 
 @contextmanager
-def run_mock(*args: str, spec: Path = SPEC) -> Iterator[RunningMock]:
-    """`rooms-mock SPEC --port 0 ARGS` until the block ends; its first line names the address."""
-    command = [sys.executable, "-m", "rooms_mock.cli", str(spec), "--port", "0", *args]
+def run_mock(*args: str, spec: Path = SPEC, proxy_to: str | None = None) -> Iterator[RunningMock]:
+    """`rooms-mock SPEC --port 0 ARGS` (or `rooms-mock proxy SPEC UPSTREAM ...`) until the block
+    ends; its first line names the address."""
+    proxy = ["proxy", str(spec), proxy_to] if proxy_to else [str(spec)]
+    command = [sys.executable, "-m", "rooms_mock.cli", *proxy, "--port", "0", *args]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import requests
+import responses
 
 from conftest import API_KEY, NEW_ROOM, ROOM_ID
 from rooms_mock import rooms_mock
-from rooms_mock.responses_mock import MockedApi
+from rooms_mock.recorder import MockedApi
 
 BASE = "http://rooms.test/api"
 
@@ -51,17 +52,44 @@ def test_validation_reaches_the_consumer() -> None:
 def test_assertions_fail_when_the_calls_differ() -> None:
     with rooms_mock(BASE) as api:
         requests.get(f"{BASE}/health", timeout=5)
-        with pytest.raises(AssertionError, match="listRooms was called 0 time"):
+        with pytest.raises(
+            AssertionError, match="listRooms to be called at least once, but it was called 0 times"
+        ):
             api.assert_called("listRooms")
-        with pytest.raises(AssertionError, match="expected 2 time"):
+        with pytest.raises(
+            AssertionError,
+            match=r"expected health to be called 2 times, but it was called 1 time; calls to it:\n  GET /health \(health\) -> 200",
+        ):
             api.assert_called("health", times=2)
-        with pytest.raises(AssertionError, match="health was called 1x"):
+        with pytest.raises(
+            AssertionError,
+            match=r"expected health not to be called, but it was called 1 time:\n  GET /health",
+        ):
             api.assert_not_called("health")
 
 
+def test_expected_zero_times_passes_when_not_called_and_fails_when_called() -> None:
+    with rooms_mock(BASE) as api:
+        assert api.assert_called("listRooms", times=0) == []
+        requests.get(f"{BASE}/rooms", timeout=5)
+        with pytest.raises(AssertionError, match="to be called 0 times, but it was called 1 time"):
+            api.assert_called("listRooms", times=0)
+
+
+def test_an_operation_the_spec_does_not_have_is_refused() -> None:
+    with rooms_mock(BASE) as api:
+        for assertion in (api.assert_called, api.assert_not_called, api.calls_to):
+            with pytest.raises(
+                AssertionError, match="the spec has no operation 'listRoom'; it has: createRoom"
+            ):
+                assertion("listRoom")
+
+
 def test_other_urls_are_not_answered() -> None:
-    with rooms_mock(BASE), pytest.raises(requests.ConnectionError):
-        requests.get("http://elsewhere.test/rooms", timeout=5)
+    with responses.RequestsMock() as others, rooms_mock(BASE):
+        with pytest.raises(requests.ConnectionError):
+            requests.get("http://elsewhere.test/rooms", timeout=5)
+        assert len(others.calls) == 1  # it went past the mock, to the test's own mocks
 
 
 def test_static_mode_and_named_keys() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import NEW_ROOM, ROOM_ID, Call, Oracle, caller
+from conftest import NEW_ROOM, ROOM_ID, SPEC, Call, Oracle, caller
 from rooms_mock.engine import MockEngine, MockOptions
 
 PATCH = {"Content-Type": "application/merge-patch+json"}
@@ -261,3 +261,43 @@ def test_unique_members_can_be_named(tmp_path: Path) -> None:
     assert call("POST", "/pets", json_body={"name": "Rex"}).status == 201
     assert call("POST", "/pets", json_body={"name": "Rex"}).status == 409
     assert call("POST", "/pets", json_body={"name": "Tom"}).status == 201
+
+
+def test_write_listeners_hear_every_successful_write_and_nothing_else() -> None:
+    heard: list[tuple[str, int, Any]] = []
+    engine = MockEngine.from_path(
+        SPEC,
+        MockOptions(stateful=True),
+        on_write=lambda write: heard.append((write.operation_id, write.status, write.body)),
+    )
+    call = caller(engine)
+    room = create(call)
+    call("GET", f"/rooms/{room['id']}")
+    call("POST", "/rooms", json_body={"name": ""})  # refused: no write
+    patched = call("PATCH", f"/rooms/{room['id']}", json_body={"price": 1}, headers=PATCH).json()
+    call("DELETE", f"/rooms/{room['id']}")
+    call("DELETE", f"/rooms/{room['id']}")  # 404: no write
+    assert [(op, status) for op, status, _ in heard] == [
+        ("createRoom", 201),
+        ("updateRoom", 200),
+        ("deleteRoom", 204),
+    ]
+    assert heard[0][2] == room
+    assert heard[1][2] == patched
+
+
+def test_a_prefer_that_picks_the_answer_bypasses_the_store(stateful_call: Call) -> None:
+    room = create(stateful_call)
+    example = stateful_call(
+        "GET", f"/rooms/{room['id']}", headers={"Prefer": "example=centralFlat"}
+    )
+    assert example.status == 200
+    assert example.json()["id"] == ROOM_ID  # the documented example, not the stored room
+    drawn = stateful_call("GET", "/rooms", headers={"Prefer": "dynamic=true"})
+    assert drawn.status == 200
+    assert drawn.json() != stateful_call("GET", "/rooms").json()
+    refused = stateful_call("GET", "/rooms", headers={"Prefer": "code=abc"})
+    assert refused.status == 400
+    assert "Prefer: code=abc is not an HTTP status code" in refused.json()["detail"]
+    # and the store was left alone
+    assert [r["id"] for r in stateful_call("GET", "/rooms").json()["items"]] == [room["id"]]

@@ -122,10 +122,24 @@ def test_undocumented_method_is_405_with_allow(call: Call) -> None:
     assert response.header("allow") == "DELETE, GET, PATCH"
 
 
-def test_accept_nothing_offered_is_406_problem(call: Call) -> None:
+def test_accept_nothing_offered_is_lenient_where_the_spec_is_silent(call: Call) -> None:
+    # getRoom documents no 406: as the service does, the mock answers what it offers.
     response = call("GET", f"/rooms/{ROOM_ID}", headers={"Accept": "text/csv"})
-    assert response.status == 406
+    assert (response.status, response.header("content-type")) == (200, "application/json")
     assert call("GET", f"/rooms/{ROOM_ID}", headers={"Accept": "application/*"}).status == 200
+
+
+def test_accept_nothing_offered_is_406_where_the_spec_documents_it(
+    spec_document: dict[str, Any],
+) -> None:
+    import copy
+
+    document = copy.deepcopy(spec_document)
+    document["paths"]["/rooms/{roomId}"]["get"]["responses"]["406"] = {"description": "no"}
+    engine = MockEngine(document)
+    refused = caller(engine)("GET", f"/rooms/{ROOM_ID}", headers={"Accept": "text/csv"})
+    assert refused.status == 406
+    assert [v.rule for v in refused.violations] == ["not-acceptable"]
 
 
 def test_204_has_no_body(call: Call) -> None:

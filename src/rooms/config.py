@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///rooms.sqlite3"
+_EXCHANGE_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 
 
 class ConfigError(ValueError):
@@ -61,6 +63,15 @@ def _amqp_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+def _amqp_exchange(env: Mapping[str, str]) -> str | None:
+    name = env.get("ROOMS_AMQP_EXCHANGE") or None
+    if name is not None and not _EXCHANGE_NAME.match(name):
+        raise ConfigError(
+            f"ROOMS_AMQP_EXCHANGE={name!r}: expected 1-255 letters, digits, '.', '_', ':' or '-'"
+        )
+    return name
+
+
 def _api_keys(env: Mapping[str, str]) -> tuple[str, ...]:
     raw = env.get("ROOMS_API_KEYS", "")
     keys = tuple(key.strip() for key in raw.split(",") if key.strip())
@@ -77,6 +88,8 @@ class Settings:
     # (`rooms serve` then makes one up for the run and prints it).
     api_keys: tuple[str, ...] = field(default=())
     amqp_url: str | None = None
+    # None: the exchange contracts/asyncapi.yaml names; another keeps parallel runs apart.
+    amqp_exchange: str | None = None
     max_body_bytes: int = 64 * 1024
     # Response validation costs time on every request; tests and staging turn it on.
     validate_responses: bool = False
@@ -97,6 +110,7 @@ class Settings:
             database_url=database_url,
             api_keys=_api_keys(env),
             amqp_url=_amqp_url(env),
+            amqp_exchange=_amqp_exchange(env),
             max_body_bytes=_int(
                 env, "ROOMS_MAX_BODY_BYTES", 64 * 1024, low=1024, high=16 * 1024 * 1024
             ),

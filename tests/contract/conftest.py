@@ -20,6 +20,7 @@ from rooms.contract_files import openapi_path
 from rooms.entrypoints.app import RoomsApp
 from tests.conftest import API_KEY, open_app
 from tests.contract.fault_score import FaultScorePlugin, fault_score  # noqa: F401 (a fixture)
+from tests.contract.events.options import add_event_options
 from tests.contract.servers import serve_in_thread
 from tests.contract_coverage.recorder import RecordingApp, record_by_url, suite_name
 
@@ -32,6 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--base-url", help="Test a running server at this URL instead of the app in-process."
     )
     group.addoption("--api-key", default=None, help="X-API-Key for writes (default: the test key).")
+    add_event_options(parser)  # --amqp-url, --amqp-exchange: tests/contract/events
 
 
 def contract_config() -> SchemathesisConfig:

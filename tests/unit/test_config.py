@@ -31,6 +31,7 @@ def test_postgres_urls_get_the_psycopg_driver_and_no_auto_migration() -> None:
         ("ROOMS_VALIDATE_RESPONSES", "maybe"),
         ("ROOMS_API_KEYS", "short"),
         ("ROOMS_LOG_LEVEL", "chatty"),
+        ("ROOMS_AMQP_EXCHANGE", "has space"),
     ],
 )
 def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
@@ -41,3 +42,9 @@ def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
 def test_api_keys_are_split_and_trimmed() -> None:
     settings = Settings.from_env({"ROOMS_API_KEYS": " first-key-1 , second-key-2,"})
     assert settings.api_keys == ("first-key-1", "second-key-2")
+
+
+def test_the_exchange_defaults_to_the_contracts_and_can_be_renamed() -> None:
+    assert Settings.from_env({}).amqp_exchange is None  # the publisher reads asyncapi.yaml's
+    renamed = Settings.from_env({"ROOMS_AMQP_EXCHANGE": "rooms.events.run-1"})
+    assert renamed.amqp_exchange == "rooms.events.run-1"

@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rooms_mock.control import CONTROL_PREFIX, control
 from rooms_mock.engine import MockEngine, MockRequest, MockResponse
+from rooms_mock.journal import SILENT, Journal
 from rooms_mock.spec import SpecError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-# Not in any spec: the mock's own controls live under this prefix.
-CONTROL_PREFIX = "/__mock__/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,10 @@ class Latency:
     @classmethod
     def parse(cls, text: str) -> Latency:
         low, _, high = text.partition("-")
-        values = float(low), float(high or low)
+        try:
+            values = float(low), float(high or low)
+        except ValueError:
+            raise ValueError(f"latency {text!r}: want MS or MIN-MAX in milliseconds") from None
         if values[0] < 0 or values[1] < values[0]:
             raise ValueError(f"latency {text!r}: want MS or MIN-MAX with 0 <= MIN <= MAX")
         return cls(*values)
@@ -54,8 +56,13 @@ class MockApp:
         watch: Path | None = None,
         on_reload: Callable[[MockEngine], None] | None = None,
         poll_seconds: float = 0.5,
+        journal: Journal | None = None,
+        controls: Callable[[MockRequest], MockResponse | None] | None = None,
     ) -> None:
         self.engine = engine
+        self.journal = journal or Journal(verbosity=SILENT)
+        # More of the mock's own endpoints under CONTROL_PREFIX (the events); None: not theirs.
+        self._controls = controls
         self.latency = latency
         self.cors = cors
         self._watch = watch
@@ -89,7 +96,9 @@ class MockApp:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._send(send, engine.payload_too_large(request), headers)
+                response = engine.payload_too_large(request)
+                self.journal.record(request, response)
+                await self._send(send, response, headers)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -97,9 +106,11 @@ class MockApp:
         if self.cors and request.method == "OPTIONS" and "access-control-request-method" in headers:
             response = MockResponse(204, self._preflight(request), b"")
         elif request.path.startswith(CONTROL_PREFIX):
-            response = self._control(request)
+            answered = self._controls(request) if self._controls is not None else None
+            response = answered or control(engine, self.journal, request)
         else:
             response = engine.handle(request)
+            self.journal.record(request, response)
         if self.latency is not None:
             await asyncio.sleep(self.latency.draw())
         await self._send(send, response, headers)
@@ -135,17 +146,6 @@ class MockApp:
         if wanted:
             headers.append(("access-control-allow-headers", wanted))
         return headers
-
-    def _control(self, request: MockRequest) -> MockResponse:
-        if request.path == CONTROL_PREFIX + "reset" and request.method == "POST":
-            self.engine.reset()
-            return MockResponse(204, [], b"")
-        return MockResponse(
-            404,
-            [("content-type", "application/problem+json")],
-            b'{"type":"about:blank","title":"Not Found","status":404,'
-            b'"detail":"The mock knows POST /__mock__/reset only."}',
-        )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -1,4 +1,5 @@
-"""`rooms-mock [SPEC]`: serve a spec's examples (or data drawn from its schemas) over HTTP."""
+"""`rooms-mock [SPEC]`: serve a spec's examples (or data drawn from its schemas) over HTTP;
+`rooms-mock proxy SPEC UPSTREAM`: check a real environment's traffic against the spec."""
 
 from __future__ import annotations
 
@@ -6,51 +7,15 @@ import argparse
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
-from rooms_mock.asgi import CONTROL_PREFIX, Latency, MockApp
+from rooms_mock.asgi import MockApp
+from rooms_mock.cli_options import parser, proxy_parser
+from rooms_mock.control import CONTROL_PREFIX
 from rooms_mock.engine import MockEngine, MockOptions
+from rooms_mock.journal import NORMAL, SILENT, VERBOSE, Journal
 from rooms_mock.spec import SpecError, default_spec_path
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rooms-mock",
-        description="Serve an OpenAPI 3 spec as a validating mock server (Prism's Prefer).",
-    )
-    parser.add_argument(
-        "spec",
-        nargs="?",
-        type=Path,
-        help="the OpenAPI 3 document (default: contracts/openapi.yaml, else the rooms contract)",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4010, help="0 picks a free port")
-    parser.add_argument("--seed", type=int, default=0, help="seed of dynamic data (default 0)")
-    parser.add_argument("--dynamic", action="store_true", help="bodies drawn from the schemas")
-    parser.add_argument(
-        "--stateful", action="store_true", help="POST creates, GET/PATCH/PUT/DELETE see it"
-    )
-    parser.add_argument(
-        "--latency", type=Latency.parse, metavar="MS|MIN-MAX", help="delay every answer"
-    )
-    parser.add_argument("--cors", action="store_true", help="answer browsers' CORS requests")
-    parser.add_argument(
-        "--api-key",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="accept only this key (repeatable); without it any non-empty key is accepted",
-    )
-    parser.add_argument(
-        "--unique",
-        action="append",
-        default=[],
-        metavar="MEMBER",
-        help="a member unique among a resource's items (stateful; repeatable)",
-    )
-    parser.add_argument("--max-body-bytes", type=int, default=1 << 20)
-    parser.add_argument("--no-reload", action="store_true", help="ignore changes to the spec")
-    return parser
+from rooms_mock.state_file import StateError, read_state
 
 
 def describe(engine: MockEngine, address: str) -> str:
@@ -62,16 +27,84 @@ def describe(engine: MockEngine, address: str) -> str:
             "stateful" if options.stateful else "stateless",
         ]
     )
-    lines = [f"rooms-mock: {engine.title} from {engine.source} at {address} ({mode})"]
+    served = address + engine.router.prefix
+    lines = [f"rooms-mock: {engine.title} from {engine.source} at {served} ({mode})"]
     lines += [f"  {operation.label()}" for operation in engine.operations]
     lines += [f"  warning: {warning}" for warning in engine.warnings]
     if options.stateful:
+        lines += [f"  {line}" for line in engine.inference.report()]
         lines.append(f"  reset the state: POST {address}{CONTROL_PREFIX}reset")
+        items = sum(len(items) for items in engine.state.snapshot().values())
+        if items:
+            lines.append(f"  preloaded {items} item{'s' if items != 1 else ''}")
+    lines.append(f"  the request journal: GET {address}{CONTROL_PREFIX}requests")
     return "\n".join(lines)
 
 
+def _listen(host: str, port: int) -> tuple[socket.socket, str]:
+    """Bind first, so the address printed is the real one, even for --port 0."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sys.exit(f"rooms-mock: cannot listen on {host}:{port}: {error}")
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    return sock, f"http://{shown}:{bound}"
+
+
+def _verbosity(args: argparse.Namespace) -> int:
+    return max(SILENT, min(VERBOSE, NORMAL + int(args.verbose) - int(args.quiet)))
+
+
+def _run(app: Any, sock: socket.socket) -> None:
+    import uvicorn  # imported late: `rooms-mock --help` stays instant
+
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def proxy(argv: list[str]) -> None:
+    args = proxy_parser().parse_args(argv)
+    if not args.upstream.startswith(("http://", "https://")):
+        sys.exit(f"rooms-mock proxy: UPSTREAM {args.upstream!r} is not an http(s) URL")
+    options = MockOptions(max_body_bytes=args.max_body_bytes, base_path=args.base_path)
+    try:
+        engine = MockEngine.from_path(args.spec, options)
+    except SpecError as error:
+        sys.exit(f"rooms-mock proxy: {error}")
+    from rooms_mock.proxy import ProxyApp  # imported late: httpx is not needed to serve
+
+    sock, address = _listen(args.host, args.port)
+    app = ProxyApp(
+        engine,
+        args.upstream,
+        errors=args.errors,
+        timeout=float(args.timeout),
+        journal=Journal(verbosity=_verbosity(args)),
+    )
+    mode = "violations refused (--errors)" if args.errors else "violations reported"
+    print(
+        f"rooms-mock proxy: {engine.title} from {engine.source} at "
+        f"{address}{engine.router.prefix} (to {args.upstream}, {mode})",
+        flush=True,
+    )
+    _run(app, sock)
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["proxy"]:
+        proxy(argv[1:])
+        return
+    if argv[:1] == ["publish"]:
+        from rooms_mock.events.wiring import publish_main
+
+        publish_main(argv[1:])
+        return
+    args = parser().parse_args(argv)
     options = MockOptions(
         dynamic=args.dynamic,
         stateful=args.stateful,
@@ -79,30 +112,43 @@ def main(argv: list[str] | None = None) -> None:
         api_keys=frozenset(args.api_key),
         unique=tuple(args.unique),
         max_body_bytes=args.max_body_bytes,
+        base_path=args.base_path,
     )
+    if args.state is not None and not args.stateful:
+        sys.exit("rooms-mock: --state FILE preloads the stateful store: add --stateful")
     try:
         spec = args.spec or default_spec_path()
         engine = MockEngine.from_path(spec, options)
-    except SpecError as error:
+        state = read_state(args.state, engine.inference) if args.state is not None else None
+    except (SpecError, StateError) as error:
         sys.exit(f"rooms-mock: {error}")
+    if state is not None:
+        engine.state.preload(state)
+    events = None
+    if args.amqp_url:
+        from rooms_mock.events.wiring import EventsSetupError, MockEvents
 
-    # Bind first, so the address printed is the real one, even for --port 0.
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as error:
-        sys.exit(f"rooms-mock: cannot listen on {args.host}:{args.port}: {error}")
-    port = sock.getsockname()[1]
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    address = f"http://{host}:{port}"
+        try:
+            events = MockEvents(engine, args.amqp_url, args.events_exchange)
+        except EventsSetupError as error:
+            sys.exit(f"rooms-mock: {error}")
+
+    sock, address = _listen(args.host, args.port)
 
     def announce(current: MockEngine) -> None:
         print(describe(current, address), flush=True)
+        if events is not None:
+            print("\n".join(events.describe(current.options.stateful)), flush=True)
 
     def reloaded(current: MockEngine) -> None:
+        if events is not None:
+            events.attach(current)
         print(f"rooms-mock: {spec} changed; reloaded", flush=True)
+        if args.state is not None:
+            try:
+                current.state.preload(read_state(args.state, current.inference))
+            except StateError as error:
+                print(f"rooms-mock: {error}; serving without it", flush=True)
         announce(current)
 
     app = MockApp(
@@ -111,12 +157,15 @@ def main(argv: list[str] | None = None) -> None:
         cors=args.cors,
         watch=None if args.no_reload else Path(spec),
         on_reload=reloaded,
+        journal=Journal(verbosity=_verbosity(args)),
+        controls=None if events is None else events.controls,
     )
     announce(engine)
-    import uvicorn  # imported late: `rooms-mock --help` stays instant
-
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        _run(app, sock)
+    finally:
+        if events is not None:
+            events.close()
 
 
 if __name__ == "__main__":

@@ -90,6 +90,8 @@ class DataGenerator:
             if isinstance(schema.get(combinator), list) and schema[combinator]:
                 return self.draw(rng.choice(schema[combinator]), rng, depth + 1)
         kind = schema.get("type")
+        if isinstance(kind, list):  # OpenAPI 3.1 / draft 4: any of several types
+            kind = rng.choice(kind) if kind else None
         if kind is None:
             kind = (
                 "object"

@@ -32,9 +32,11 @@ class Parameter:
 @dataclass(slots=True)
 class RequestBody:
     required: bool
-    # media type (lower case) -> validator; None where the media type is not JSON.
+    # media type (lower case) -> validator; None where the body is not JSON or a form.
     media: dict[str, CompiledSchema | None]
     schemas: dict[str, Any]
+    # form media type -> field -> (its type, its items' type): how the form's text is read.
+    fields: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -118,6 +120,9 @@ def is_json_media(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 class OperationCompiler:
     def __init__(self, document: dict[str, Any]) -> None:
         self.resolver = RefResolver(document)
@@ -132,7 +137,14 @@ class OperationCompiler:
             shared = item.get("parameters", [])
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    operations.append(self._operation(path, method, item[method], shared))
+                    try:
+                        operations.append(self._operation(path, method, item[method], shared))
+                    except (
+                        SpecError,
+                        ValueError,
+                    ) as error:  # ValueError: a schema jsonschema-rs refuses
+                        # One unusable operation must not refuse the whole spec.
+                        self.warnings.append(f"skipped {method.upper()} {path}: {error}")
         return operations
 
     def _operation(
@@ -192,16 +204,33 @@ class OperationCompiler:
         spec = self.resolver.resolve(raw)
         media: dict[str, CompiledSchema | None] = {}
         schemas: dict[str, Any] = {}
+        fields: dict[str, dict[str, tuple[str, str]]] = {}
         for media_type, content in spec.get("content", {}).items():
             content = content or {}
             schema = content.get("schema")
-            schemas[media_type.lower()] = schema
-            media[media_type.lower()] = (
-                self.schemas.compile(schema, "request")
-                if schema is not None and is_json_media(media_type.lower())
-                else None
+            lowered = media_type.lower()
+            schemas[lowered] = schema
+            checked = is_json_media(lowered) or lowered in FORM_MEDIA
+            media[lowered] = (
+                self.schemas.compile(schema, "request") if schema is not None and checked else None
             )
-        return RequestBody(required=bool(spec.get("required", False)), media=media, schemas=schemas)
+            if lowered in FORM_MEDIA and schema is not None:
+                fields[lowered] = self._form_fields(schema)
+        return RequestBody(
+            required=bool(spec.get("required", False)),
+            media=media,
+            schemas=schemas,
+            fields=fields,
+        )
+
+    def _form_fields(self, schema: Any) -> dict[str, tuple[str, str]]:
+        properties = self.resolver.resolve(schema).get("properties", {})
+        found = {}
+        for name, raw in properties.items():
+            member = self.resolver.resolve(raw)
+            items = member.get("items", {}) if isinstance(member, dict) else {}
+            found[name] = (_schema_kind(self.resolver, raw), _schema_kind(self.resolver, items))
+        return found
 
     def _response(self, key: str, spec: dict[str, Any], operation_id: str) -> ResponseSpec:
         content: dict[str, ResponseContent] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rooms_mock.operations import ResponseContent
@@ -40,12 +41,14 @@ def problem_body(
     detail: str,
     content: ResponseContent | None,
     violations: list[Violation] | None = None,
+    draw: Callable[[ResponseContent], Any] | None = None,
 ) -> Any:
     """The problem this mock answers with, valid against the documented response if possible.
 
     The documented example for the status lends its `type` and `title`, so the mock's problems
-    read like the service's; when the documented schema cannot hold a problem, the documented
-    example itself is the answer.
+    read like the service's; when the documented schema cannot hold a problem (a spec whose
+    errors are `Error{code, message}`), a body in that schema with the status and the detail
+    where it names them, else the documented example.
     """
     kind, title = "about:blank", HTTP_TITLES.get(status, "Error")
     if content is not None:
@@ -63,4 +66,29 @@ def problem_body(
         without = {k: v for k, v in body.items() if k != "violations"}
         if content.validator.is_valid(without):
             return without
+    # The spec's errors are not problems (`Error{code, message}`): answer in its own shape,
+    # the message and the code filled where it names them; the violations go in the header.
+    if draw is not None and content.schema is not None:
+        drawn = draw(content)
+        if isinstance(drawn, dict):
+            shaped = {**drawn, **_named_members(drawn, status, detail)}
+            if content.validator.is_valid(shaped):
+                return shaped
+        if content.validator.is_valid(drawn):
+            return drawn
     return next(iter(content.examples.values()), body)
+
+
+_MESSAGE_NAMES = ("message", "detail", "error_description", "description", "error", "title")
+_CODE_NAMES = ("code", "status", "status_code", "statuscode", "error_code")
+
+
+def _named_members(drawn: dict[str, Any], status: int, detail: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in drawn.items():
+        lowered = name.lower()
+        if lowered in _MESSAGE_NAMES and isinstance(value, str):
+            found[name] = detail
+        elif lowered in _CODE_NAMES:
+            found[name] = status if isinstance(value, int) else str(status)
+    return found

@@ -5,7 +5,7 @@
         rooms_api.assert_called("listRooms", times=1)
 
 Configure it in the ini file (`rooms_mock_base_url`, `rooms_mock_spec`) or per test with
-`@pytest.mark.rooms_mock(stateful=False, dynamic=True, seed=3, api_keys=("k",))`.
+`@pytest.mark.rooms_mock(stateful=False, dynamic=True, seed=3, api_keys=("k",), strict=True)`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:  # imported lazily: every pytest run in an environment loads this plugin
-    from rooms_mock.responses_mock import MockedApi
+    from rooms_mock.recorder import MockedApi
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,14 +32,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "rooms_mock(**options): options of the rooms_api fixture "
-        "(stateful, dynamic, seed, api_keys, unique, base_url, spec)",
+        "(stateful, dynamic, seed, api_keys, unique, strict, base_url, spec)",
     )
 
 
 @pytest.fixture
 def rooms_api(request: pytest.FixtureRequest) -> Iterator[MockedApi]:
     """`requests` calls to the base URL answered by the rooms mock, state fresh per test."""
-    from rooms_mock.responses_mock import rooms_mock
+    from rooms_mock.requests_adapter import rooms_mock
 
     marker = request.node.get_closest_marker("rooms_mock")
     options = dict(marker.kwargs) if marker else {}

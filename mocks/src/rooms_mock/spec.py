@@ -9,6 +9,12 @@ from typing import Any
 
 import yaml
 
+from rooms_mock.spec_31 import is_31, to_30_dialect
+from rooms_mock.spec_errors import SpecError
+from rooms_mock.spec_refs import Bundler
+
+__all__ = ["RefResolver", "SpecError", "bundled_spec_path", "default_spec_path", "load_spec"]
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -22,21 +28,37 @@ _JsonCompatibleLoader.yaml_implicit_resolvers = {
 }
 
 
-class SpecError(Exception):
-    """The document cannot be served: not found, not OpenAPI 3, or a `$ref` that leads nowhere."""
+SPEC_ENVIRONMENT_VARIABLE = "ROOMS_MOCK_SPEC"
+
+
+def bundled_spec_path() -> Path:
+    """The rooms contract: the copy shipped in the wheel, else the checkout's (editable install)."""
+    for candidate in (
+        Path(__file__).with_name("openapi.yaml"),
+        Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise SpecError("the bundled rooms contract is missing from this install; pass a spec's path")
 
 
 def default_spec_path() -> Path:
-    """`contracts/openapi.yaml` of the checkout we run in, else the copy shipped in the wheel."""
-    candidates = [
-        Path(os.environ.get("ROOMS_MOCK_SPEC", "contracts/openapi.yaml")),
-        Path(__file__).with_name("openapi.yaml"),
-        Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml",
-    ]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise SpecError("no spec given and no contracts/openapi.yaml found; pass the spec's path")
+    """`$ROOMS_MOCK_SPEC` if set, else the bundled rooms contract.
+
+    Never a file that happens to sit in the working directory: a consumer repository that keeps
+    its own contract at `contracts/openapi.yaml` must not get its own API mocked by surprise.
+    """
+    chosen = os.environ.get(SPEC_ENVIRONMENT_VARIABLE)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise SpecError(f"{SPEC_ENVIRONMENT_VARIABLE}={chosen} is not a file")
+        return path
+    return bundled_spec_path()
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_JsonCompatibleLoader)  # noqa: S506 (a safe loader)
 
 
 def load_spec(path: Path | str) -> dict[str, Any]:
@@ -53,11 +75,17 @@ def load_spec(path: Path | str) -> dict[str, Any]:
         )
     except (ValueError, yaml.YAMLError) as error:
         raise SpecError(f"{path} is not valid YAML or JSON: {error}") from None
+    if isinstance(document, dict) and "swagger" in document:
+        raise SpecError(
+            f"{path} is Swagger {document['swagger']}; rooms-mock serves OpenAPI 3. Convert it "
+            f"first, e.g. `npx swagger2openapi {path} -o openapi.yaml` (or converter.swagger.io)"
+        )
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
         raise SpecError(f"{path} is not an OpenAPI 3 document (no `openapi: 3.x` member)")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(f"{path} has no `paths`")
-    return document
+    document = Bundler(document, path, _load_yaml).bundle()
+    return to_30_dialect(document) if is_31(document) else document
 
 
 class RefResolver:

@@ -45,9 +45,14 @@ def relay(batch_size: int) -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    click.echo(f"relay: outbox of {settings.database_url} -> {settings.amqp_url}", err=True)
+    click.echo(
+        f"relay: outbox of {settings.database_url} -> {settings.amqp_url}"
+        f" (exchange {settings.amqp_exchange or 'of asyncapi.yaml'})",
+        err=True,
+    )
     engine = make_engine(settings.database_url)
-    OutboxRelay(engine, AmqpPublisher(settings.amqp_url), batch_size=batch_size).run(stop)
+    publisher = AmqpPublisher(settings.amqp_url, exchange=settings.amqp_exchange)
+    OutboxRelay(engine, publisher, batch_size=batch_size).run(stop)
 
 
 @click.group()
@@ -88,16 +93,15 @@ def list_events(show_all: bool, limit: int) -> None:
 )
 @click.option("--count", type=click.IntRange(1), help="Stop after this many events.")
 def consume(keys: tuple[str, ...], queue: str, count: int | None) -> None:
-    """Bind a queue to the rooms.events exchange and print each event, decoded, as a JSON line."""
+    """Bind a queue to the events exchange (ROOMS_AMQP_EXCHANGE) and print each event as JSON."""
     import pika
 
     from rooms.adapters.amqp_publisher import bundled_transport
     from rooms.entrypoints.cli import load_settings
 
     transport = bundled_transport()
-    exchange = transport.exchange
-
     settings = load_settings()
+    exchange = settings.amqp_exchange or transport.exchange  # renamed by ROOMS_AMQP_EXCHANGE
     if not settings.amqp_url:
         raise click.UsageError("ROOMS_AMQP_URL is not set: nothing to consume from")
     connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
