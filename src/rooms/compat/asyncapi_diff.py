@@ -1,0 +1,309 @@
+"""Comparing two AsyncAPI 3.0 documents for the consumers of the earlier one: channels (routing
+key and exchange), operations, and the messages each carries. The provider sends; a consumer
+binds a queue to an exchange by routing key and decodes what arrives, so anything it binds to or
+relies on going away is breaking, and additions are not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rooms.compat.asyncapi_message_diff import MessageDiffer
+from rooms.compat.asyncapi_model import (
+    AsyncApiDocument,
+    AsyncApiError,
+    Channel,
+    Operation,
+    load_asyncapi,
+)
+from rooms.compat.asyncapi_payload import contract_file_loader
+from rooms.compat.change_report import Change, Severity
+from rooms.compat.contracts_source import AVRO_DIR, ContractTree
+from rooms.compat.openapi_resolve import Node
+
+# The AMQP exchange attributes a consumer declares its side with: a mismatch makes RabbitMQ
+# refuse the consumer's declaration (PRECONDITION_FAILED) or leaves its queue unbound.
+_EXCHANGE_RULES = {
+    "name": "exchange-name-changed",
+    "type": "exchange-type-changed",
+    "durable": "exchange-durability-changed",
+    "autoDelete": "exchange-auto-delete-changed",
+    "vhost": "exchange-vhost-changed",
+}
+# Defaults of the AMQP channel binding (bindingVersion 0.3.0), so stating one changes nothing.
+_BINDING_DEFAULTS: Mapping[str, Node] = {"is": "routingKey"}
+_EXCHANGE_DEFAULTS: Mapping[str, Node] = {"vhost": "/"}
+# AMQP 0-9-1 delivery modes: 1 transient, 2 persistent (survives a broker restart).
+_PERSISTENT = 2
+
+
+def _exchange(channel: Channel) -> Mapping[str, Node]:
+    exchange = channel.amqp.get("exchange")
+    return {**_EXCHANGE_DEFAULTS, **exchange} if isinstance(exchange, Mapping) else {}
+
+
+def _identity(channel: Channel) -> tuple[str | None, Node]:
+    """What a consumer binds to: the address (routing key) on an exchange."""
+    return channel.address, _exchange(channel).get("name")
+
+
+def _routing_keys(document: AsyncApiDocument, operation: Operation) -> frozenset[str]:
+    """An AMQP send goes to the `cc` routing keys when the binding lists them, else the address."""
+    cc = operation.amqp.get("cc")
+    if isinstance(cc, list) and cc:
+        return frozenset(str(key) for key in cc)
+    address = document.channels[operation.channel].address
+    return frozenset() if address is None else frozenset({address})
+
+
+@dataclass
+class AsyncApiDiff:
+    old: AsyncApiDocument
+    new: AsyncApiDocument
+    changes: list[Change] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.messages = MessageDiffer(self.old, self.new, self.changes)
+
+    def emit(self, severity: Severity, rule: str, location: str, message: str) -> None:
+        self.changes.append(Change("asyncapi", severity, rule, location, message))
+
+    def run(self) -> list[Change]:
+        for key, channel in self.old.channels.items():
+            now = self.new.channels.get(key)
+            if now is None:
+                self._channel_gone(channel)
+            else:
+                self._compare_channel(channel, now)
+        for key, channel in self.new.channels.items():
+            if key not in self.old.channels:
+                self.emit(
+                    Severity.INFO, "channel-added", channel.label, f"address {channel.address!r}"
+                )
+        for key, operation in self.old.operations.items():
+            if key in self.new.operations:
+                self._compare_operation(operation, self.new.operations[key])
+            else:
+                self._operation_gone(operation)
+        for key, operation in self.new.operations.items():
+            if key not in self.old.operations:
+                self.emit(Severity.INFO, "operation-added", operation.label, operation.action)
+        return self.changes
+
+    def _channel_gone(self, channel: Channel) -> None:
+        renamed = [c.key for c in self.new.channels.values() if _identity(c) == _identity(channel)]
+        if renamed and renamed[0] not in self.old.channels:
+            self.emit(
+                Severity.WARNING,
+                "channel-id-changed",
+                channel.label,
+                f"now {renamed[0]!r}, same address and exchange (generated code may rename)",
+            )
+            self._compare_channel(channel, self.new.channels[renamed[0]])
+            return
+        self.emit(
+            Severity.BREAKING,
+            "channel-removed",
+            channel.label,
+            f"address {channel.address!r} is gone: consumers bound to it receive nothing",
+        )
+
+    def _compare_channel(self, old: Channel, new: Channel) -> None:
+        if old.address != new.address:
+            self.emit(
+                Severity.BREAKING,
+                "channel-address-changed",
+                old.label,
+                f"routing key {old.address!r} -> {new.address!r}: queues bound to the old key "
+                "receive nothing",
+            )
+        was = {**_BINDING_DEFAULTS, **old.amqp}
+        now = {**_BINDING_DEFAULTS, **new.amqp}
+        if was.get("is") != now.get("is"):
+            self.emit(
+                Severity.BREAKING,
+                "channel-binding-kind-changed",
+                old.label,
+                f"AMQP channel is {was.get('is')!r} -> {now.get('is')!r}",
+            )
+        if was.get("queue") != now.get("queue") and was.get("queue") is not None:
+            self.emit(
+                Severity.BREAKING,
+                "channel-queue-changed",
+                old.label,
+                f"queue {was.get('queue')!r} -> {now.get('queue')!r}",
+            )
+        self._compare_exchange(old, new)
+        self._compare_messages(old, new)
+
+    def _compare_exchange(self, old: Channel, new: Channel) -> None:
+        was, now = _exchange(old), _exchange(new)
+        for attribute, rule in _EXCHANGE_RULES.items():
+            before, after = was.get(attribute), now.get(attribute)
+            if before == after:
+                continue
+            self.emit(
+                # Stating an attribute that was unstated adds a promise; anything else breaks.
+                Severity.INFO if before is None else Severity.BREAKING,
+                rule,
+                f"{old.label} bindings.amqp.exchange.{attribute}",
+                f"{before!r} -> {after!r}",
+            )
+
+    def _compare_messages(self, old: Channel, new: Channel) -> None:
+        for key, message in old.messages.items():
+            where = f"{old.label} message {key}"
+            if key in new.messages:
+                self.messages.compare(message, new.messages[key], where)
+            else:
+                self.emit(
+                    Severity.BREAKING,
+                    "message-removed",
+                    where,
+                    f"no longer sent on {old.address!r}",
+                )
+        for key in new.messages.keys() - old.messages.keys():
+            # Consumers already bound to this routing key will start receiving a message type
+            # they may not know how to decode: not breaking, but a human should look.
+            self.emit(
+                Severity.WARNING,
+                "message-added",
+                f"{new.label} message {key}",
+                f"a new message on {new.address!r}: existing consumers of it receive it too",
+            )
+
+    def _operation_gone(self, operation: Operation) -> None:
+        for candidate in self.new.operations.values():
+            if (
+                candidate.key not in self.old.operations
+                and candidate.action == operation.action
+                and _identity(self.new.channels[candidate.channel])
+                == _identity(self.old.channels[operation.channel])
+                and candidate.messages >= operation.messages
+            ):
+                self.emit(
+                    Severity.WARNING,
+                    "operation-id-changed",
+                    operation.label,
+                    f"now {candidate.key!r}, same channel and messages (generated code may rename)",
+                )
+                self._compare_operation(operation, candidate)
+                return
+        self.emit(
+            Severity.BREAKING,
+            "operation-removed",
+            operation.label,
+            f"{operation.action} on {operation.channel!r} is gone",
+        )
+
+    def _compare_operation(self, old: Operation, new: Operation) -> None:
+        if old.action != new.action:
+            self.emit(
+                Severity.BREAKING,
+                "operation-action-changed",
+                old.label,
+                f"{old.action!r} -> {new.action!r}",
+            )
+        old_channel, new_channel = self.old.channels[old.channel], self.new.channels[new.channel]
+        if old.channel != new.channel and _identity(old_channel) != _identity(new_channel):
+            self.emit(
+                Severity.BREAKING,
+                "operation-channel-changed",
+                old.label,
+                f"{old.channel!r} ({old_channel.address!r}) -> {new.channel!r} "
+                f"({new_channel.address!r})",
+            )
+        for key in sorted(old.messages - new.messages):
+            self.emit(Severity.BREAKING, "operation-message-removed", old.label, f"{key!r}")
+        for key in sorted(new.messages - old.messages):
+            self.emit(Severity.INFO, "operation-message-added", old.label, f"{key!r}")
+        self._compare_operation_binding(old, new)
+
+    def _compare_operation_binding(self, old: Operation, new: Operation) -> None:
+        # Keys a channel rename would have carried are compared on the channel, not here.
+        if old.amqp.get("cc") or new.amqp.get("cc"):
+            was, now = _routing_keys(self.old, old), _routing_keys(self.new, new)
+            for key in sorted(was - now):
+                self.emit(
+                    Severity.BREAKING,
+                    "operation-routing-key-removed",
+                    old.label,
+                    f"no longer published with routing key {key!r}",
+                )
+            for key in sorted(now - was):
+                self.emit(Severity.INFO, "operation-routing-key-added", old.label, f"{key!r}")
+        before, after = old.amqp.get("deliveryMode"), new.amqp.get("deliveryMode")
+        if before != after:
+            self.emit(
+                Severity.BREAKING if before == _PERSISTENT else Severity.INFO,
+                "operation-delivery-mode-changed",
+                f"{old.label} bindings.amqp.deliveryMode",
+                f"{before!r} -> {after!r} (2 is persistent)",
+            )
+        for key in sorted(
+            (old.amqp.keys() | new.amqp.keys()) - {"cc", "deliveryMode", "bindingVersion"}
+        ):
+            if old.amqp.get(key) != new.amqp.get(key):
+                self.emit(
+                    Severity.INFO if old.amqp.get(key) is None else Severity.WARNING,
+                    "operation-amqp-binding-changed",
+                    f"{old.label} bindings.amqp.{key}",
+                    f"{old.amqp.get(key)!r} -> {new.amqp.get(key)!r}",
+                )
+
+
+def diff_asyncapi(old: AsyncApiDocument, new: AsyncApiDocument) -> list[Change]:
+    return AsyncApiDiff(old, new).run()
+
+
+def diff_asyncapi_files(
+    old: Path, new: Path, *, old_avro: Path | None = None, new_avro: Path | None = None
+) -> list[Change]:
+    """Both documents read from disk, payload `$ref`s resolved against their own version's files."""
+    return diff_asyncapi(
+        load_asyncapi(old, contract_file_loader(old, old_avro)),
+        load_asyncapi(new, contract_file_loader(new, new_avro)),
+    )
+
+
+def _avro_beside(tree: ContractTree) -> Path | None:
+    """The Avro folder payload `$ref`s are read through: the version's own, or the one beside a
+    document given on its own."""
+    if tree.avro is not None or tree.asyncapi is None:
+        return tree.avro
+    beside = tree.asyncapi.parent / AVRO_DIR
+    return beside if beside.is_dir() else None
+
+
+def asyncapi_tree_changes(base: ContractTree, head: ContractTree) -> list[Change]:
+    """The AsyncAPI part of `rooms contracts diff`: a document missing on one side is reported
+    as a change of the whole contract, never compared as if empty."""
+    if base.asyncapi is None and head.asyncapi is None:
+        return []
+    if head.asyncapi is None:
+        return [
+            Change(
+                "asyncapi",
+                Severity.BREAKING,
+                "contract-removed",
+                "asyncapi.yaml",
+                f"the AsyncAPI contract is gone from {head.label}",
+            )
+        ]
+    if base.asyncapi is None:
+        return [
+            Change(
+                "asyncapi",
+                Severity.INFO,
+                "contract-added",
+                "asyncapi.yaml",
+                f"the AsyncAPI contract is new (not in {base.label}): nothing to compare it with",
+            )
+        ]
+    try:
+        return diff_asyncapi_files(
+            base.asyncapi, head.asyncapi, old_avro=_avro_beside(base), new_avro=_avro_beside(head)
+        )
+    except RecursionError as error:
+        raise AsyncApiError("the AsyncAPI documents are nested too deeply to compare") from error

@@ -1,0 +1,204 @@
+"""Comparing two versions of one message the provider sends. For its consumers a message is what
+a response is to an HTTP client: a header or field they rely on may not go away or loosen, and
+an Avro payload must stay readable with the schema they hold (the old one reading the new)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rooms.compat.asyncapi_model import AsyncApiDocument, AsyncApiError
+from rooms.compat.asyncapi_payload import JSON_SCHEMA_FAMILIES, Payload, payload_of
+from rooms.compat.avro_evolution import check_pair
+from rooms.compat.change_report import Change, Severity
+from rooms.compat.openapi_resolve import Node
+from rooms.compat.openapi_schema_diff import Direction, SchemaDiffer
+
+# AMQP message binding fields a consumer reads to route or decode a message; a change breaks it.
+_BINDING_RULES = {
+    "messageType": "message-type-changed",
+    "contentEncoding": "message-content-encoding-changed",
+}
+# The reader of old data is the consumer's (old) schema; the writer is the provider's new one.
+_READER_OLD_WRITER_NEW = "FORWARD"
+
+
+def _without_docs(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_docs(value) for key, value in node.items() if key != "doc"}
+    if isinstance(node, list):
+        return [_without_docs(item) for item in node]
+    return node
+
+
+def _same_schema(old: Node, new: Node) -> bool:
+    def text(node: Node) -> str:
+        return json.dumps(_without_docs(node), sort_keys=True, default=str)
+
+    return text(old) == text(new)
+
+
+def _header_rule(rule: str) -> str:
+    """The schema engine's response rules, named for headers: `response-required-property-
+    removed` -> `message-required-header-removed`, `response-type-changed` ->
+    `message-header-type-changed`."""
+    rest = rule.removeprefix("response-")
+    return (
+        f"message-{rest.replace('property', 'header')}"
+        if "property" in rest
+        else (f"message-header-{rest}")
+    )
+
+
+@dataclass
+class MessageDiffer:
+    old: AsyncApiDocument
+    new: AsyncApiDocument
+    changes: list[Change]
+
+    def emit(self, severity: Severity, rule: str, location: str, message: str) -> None:
+        self.changes.append(Change("asyncapi", severity, rule, location, message))
+
+    def compare(self, old: Mapping[str, Node], new: Mapping[str, Node], where: str) -> None:
+        self._compare_content_type(old, new, where)
+        self._compare_bindings(old, new, where)
+        self._compare_correlation_id(old, new, where)
+        self._compare_schema(
+            old.get("headers"), new.get("headers"), f"{where} headers", _header_rule
+        )
+        self._compare_payload(
+            payload_of(self.old, old, where), payload_of(self.new, new, where), where
+        )
+
+    def _compare_content_type(
+        self, old: Mapping[str, Node], new: Mapping[str, Node], where: str
+    ) -> None:
+        was = old.get("contentType") or self.old.default_content_type
+        now = new.get("contentType") or self.new.default_content_type
+        if was != now:
+            self.emit(
+                Severity.BREAKING if was else Severity.INFO,
+                "message-content-type-changed",
+                where,
+                f"content type {was or '(not stated)'} -> {now or '(not stated)'}",
+            )
+
+    def _compare_bindings(
+        self, old: Mapping[str, Node], new: Mapping[str, Node], where: str
+    ) -> None:
+        was, now = _amqp_binding(self.old, old, where), _amqp_binding(self.new, new, where)
+        for key in sorted((was.keys() | now.keys()) - {"bindingVersion"}):
+            before, after = was.get(key), now.get(key)
+            if before == after:
+                continue
+            rule = _BINDING_RULES.get(key, "message-amqp-binding-changed")
+            # Stating what was unstated promises more; changing or dropping a value breaks
+            # consumers that route or decode by it (the others are a human's call).
+            severity = (
+                Severity.INFO
+                if before is None
+                else Severity.BREAKING
+                if key in _BINDING_RULES
+                else Severity.WARNING
+            )
+            self.emit(severity, rule, f"{where} bindings.amqp.{key}", f"{before!r} -> {after!r}")
+
+    def _compare_correlation_id(
+        self, old: Mapping[str, Node], new: Mapping[str, Node], where: str
+    ) -> None:
+        def location(document: AsyncApiDocument, message: Mapping[str, Node]) -> Node:
+            node = document.resolver.deref(message.get("correlationId"))
+            return node.get("location") if isinstance(node, Mapping) else None
+
+        was, now = location(self.old, old), location(self.new, new)
+        if was != now:
+            self.emit(
+                Severity.INFO if was is None else Severity.BREAKING,
+                "message-correlation-id-changed",
+                where,
+                f"correlation id location {was!r} -> {now!r}",
+            )
+
+    def _compare_schema(
+        self, old: Node, new: Node, where: str, rename: Callable[[str], str]
+    ) -> None:
+        """JSON Schema dialects (headers, non-Avro payloads), with the HTTP guard's engine in
+        the response direction: the provider writes, the consumer reads."""
+
+        def emit(severity: Severity, rule: str, path: str, message: str) -> None:
+            self.emit(severity, rename(rule), f"{where}: {path}", message)
+
+        # No headers stated reads as "no header promised": an object schema with no properties.
+        differ = SchemaDiffer(self.old.resolver, self.new.resolver, emit)
+        differ.compare(
+            old if old is not None else {"type": "object"},
+            new if new is not None else {"type": "object"},
+            Direction.RESPONSE,
+        )
+
+    def _compare_payload(self, old: Payload, new: Payload, where: str) -> None:
+        at = f"{where} payload"
+        if old.family != new.family:
+            self.emit(
+                Severity.BREAKING,
+                "message-payload-format-changed",
+                at,
+                f"schema format {old.family} -> {new.family}: consumers decode it differently",
+            )
+        elif old.family == "avro":
+            self._compare_avro(old, new, at)
+        elif old.family in JSON_SCHEMA_FAMILIES:
+            self._compare_schema(
+                old.schema,
+                new.schema,
+                at,
+                lambda rule: "message-payload-" + rule.removeprefix("response-"),
+            )
+        elif not _same_schema(old.schema, new.schema):
+            self.emit(
+                Severity.WARNING,
+                "message-payload-unchecked",
+                at,
+                f"{old.family} schemas cannot be compared here: a human decides",
+            )
+
+    def _compare_avro(self, old: Payload, new: Payload, at: str) -> None:
+        if _same_schema(old.schema, new.schema):
+            return  # a moved or re-spelled $ref to the same schema is a refactor
+        try:
+            failures = check_pair(
+                old.schema,
+                new.schema,
+                _READER_OLD_WRITER_NEW,
+                earlier_label=old.source,
+                new_label=new.source,
+            )
+        except ValueError as error:
+            raise AsyncApiError(f"{at}: {error}") from error
+        for failure in failures:
+            self.emit(
+                Severity.BREAKING,
+                "message-payload-incompatible",
+                f"{at}: {failure.field or '$'}",
+                f"{failure.rule}: {failure.message} (a consumer reading with {old.source} "
+                f"cannot read what {new.source} writes)",
+            )
+        if not failures:
+            self.emit(
+                Severity.INFO,
+                "message-payload-changed",
+                at,
+                f"{old.source} -> {new.source}: readable with the old schema",
+            )
+
+
+def _amqp_binding(
+    document: AsyncApiDocument, message: Mapping[str, Node], where: str
+) -> Mapping[str, Node]:
+    bindings = document.resolver.deref(message.get("bindings")) or {}
+    amqp = document.resolver.deref(bindings.get("amqp")) if isinstance(bindings, Mapping) else {}
+    if amqp is not None and not isinstance(amqp, Mapping):
+        raise AsyncApiError(f"{where}: bindings.amqp is not a mapping")
+    return amqp or {}
