@@ -7,19 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rooms.compat.asyncapi_message_diff import MessageDiffer
-from rooms.compat.asyncapi_model import (
-    AsyncApiDocument,
-    AsyncApiError,
-    Channel,
-    Operation,
-    load_asyncapi,
-)
-from rooms.compat.asyncapi_payload import contract_file_loader
+from rooms.compat.asyncapi_model import AsyncApiDocument, Channel, Operation
 from rooms.compat.change_report import Change, Severity
-from rooms.compat.contracts_source import AVRO_DIR, ContractTree
 from rooms.compat.openapi_resolve import Node
 
 # The AMQP exchange attributes a consumer declares its side with: a mismatch makes RabbitMQ
@@ -63,6 +54,9 @@ class AsyncApiDiff:
     new: AsyncApiDocument
     changes: list[Change] = field(default_factory=list)
 
+    # Head ids matched to a base id under another name: reported as renamed, not as added.
+    _renamed: set[str] = field(default_factory=set)
+
     def __post_init__(self) -> None:
         self.messages = MessageDiffer(self.old, self.new, self.changes)
 
@@ -77,7 +71,7 @@ class AsyncApiDiff:
             else:
                 self._compare_channel(channel, now)
         for key, channel in self.new.channels.items():
-            if key not in self.old.channels:
+            if key not in self.old.channels and f"channel {key}" not in self._renamed:
                 self.emit(
                     Severity.INFO, "channel-added", channel.label, f"address {channel.address!r}"
                 )
@@ -87,13 +81,20 @@ class AsyncApiDiff:
             else:
                 self._operation_gone(operation)
         for key, operation in self.new.operations.items():
-            if key not in self.old.operations:
+            if key not in self.old.operations and f"operation {key}" not in self._renamed:
                 self.emit(Severity.INFO, "operation-added", operation.label, operation.action)
         return self.changes
 
     def _channel_gone(self, channel: Channel) -> None:
-        renamed = [c.key for c in self.new.channels.values() if _identity(c) == _identity(channel)]
-        if renamed and renamed[0] not in self.old.channels:
+        renamed = [
+            c.key
+            for c in self.new.channels.values()
+            if _identity(c) == _identity(channel)
+            and c.key not in self.old.channels
+            and c.label not in self._renamed
+        ]
+        if renamed:
+            self._renamed.add(f"channel {renamed[0]}")
             self.emit(
                 Severity.WARNING,
                 "channel-id-changed",
@@ -127,6 +128,9 @@ class AsyncApiDiff:
                 old.label,
                 f"AMQP channel is {was.get('is')!r} -> {now.get('is')!r}",
             )
+            # Exchange and queue differences follow from the new kind: reporting each is noise.
+            self._compare_messages(old, new)
+            return
         if was.get("queue") != now.get("queue") and was.get("queue") is not None:
             self.emit(
                 Severity.BREAKING,
@@ -177,6 +181,7 @@ class AsyncApiDiff:
         for candidate in self.new.operations.values():
             if (
                 candidate.key not in self.old.operations
+                and candidate.label not in self._renamed
                 and candidate.action == operation.action
                 and _identity(self.new.channels[candidate.channel])
                 == _identity(self.old.channels[operation.channel])
@@ -188,6 +193,7 @@ class AsyncApiDiff:
                     operation.label,
                     f"now {candidate.key!r}, same channel and messages (generated code may rename)",
                 )
+                self._renamed.add(candidate.label)
                 self._compare_operation(operation, candidate)
                 return
         self.emit(
@@ -255,55 +261,3 @@ class AsyncApiDiff:
 
 def diff_asyncapi(old: AsyncApiDocument, new: AsyncApiDocument) -> list[Change]:
     return AsyncApiDiff(old, new).run()
-
-
-def diff_asyncapi_files(
-    old: Path, new: Path, *, old_avro: Path | None = None, new_avro: Path | None = None
-) -> list[Change]:
-    """Both documents read from disk, payload `$ref`s resolved against their own version's files."""
-    return diff_asyncapi(
-        load_asyncapi(old, contract_file_loader(old, old_avro)),
-        load_asyncapi(new, contract_file_loader(new, new_avro)),
-    )
-
-
-def _avro_beside(tree: ContractTree) -> Path | None:
-    """The Avro folder payload `$ref`s are read through: the version's own, or the one beside a
-    document given on its own."""
-    if tree.avro is not None or tree.asyncapi is None:
-        return tree.avro
-    beside = tree.asyncapi.parent / AVRO_DIR
-    return beside if beside.is_dir() else None
-
-
-def asyncapi_tree_changes(base: ContractTree, head: ContractTree) -> list[Change]:
-    """The AsyncAPI part of `rooms contracts diff`: a document missing on one side is reported
-    as a change of the whole contract, never compared as if empty."""
-    if base.asyncapi is None and head.asyncapi is None:
-        return []
-    if head.asyncapi is None:
-        return [
-            Change(
-                "asyncapi",
-                Severity.BREAKING,
-                "contract-removed",
-                "asyncapi.yaml",
-                f"the AsyncAPI contract is gone from {head.label}",
-            )
-        ]
-    if base.asyncapi is None:
-        return [
-            Change(
-                "asyncapi",
-                Severity.INFO,
-                "contract-added",
-                "asyncapi.yaml",
-                f"the AsyncAPI contract is new (not in {base.label}): nothing to compare it with",
-            )
-        ]
-    try:
-        return diff_asyncapi_files(
-            base.asyncapi, head.asyncapi, old_avro=_avro_beside(base), new_avro=_avro_beside(head)
-        )
-    except RecursionError as error:
-        raise AsyncApiError("the AsyncAPI documents are nested too deeply to compare") from error

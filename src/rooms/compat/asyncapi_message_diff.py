@@ -128,7 +128,9 @@ class MessageDiffer:
         the response direction: the provider writes, the consumer reads."""
 
         def emit(severity: Severity, rule: str, path: str, message: str) -> None:
-            self.emit(severity, rename(rule), f"{where}: {path}", message)
+            # The engine speaks of HTTP responses; here the provider sends.
+            said = message.replace("returned", "sent")
+            self.emit(severity, rename(rule), f"{where}: {path}", said)
 
         # No headers stated reads as "no header promised": an object schema with no properties.
         differ = SchemaDiffer(self.old.resolver, self.new.resolver, emit)
