@@ -78,6 +78,15 @@ def parse_asyncapi(
         raise AsyncApiError(
             f"{label}: asyncapi {version or '(missing)'!r}: only AsyncAPI 3.x documents are read"
         )
+    try:
+        return _parse(document, label, load_schema)
+    except AsyncApiError:
+        raise
+    except SpecError as error:  # a `$ref` to nowhere, found by the shared resolver
+        raise AsyncApiError(f"{label}: {error}") from error
+
+
+def _parse(document: dict[str, Node], label: str, load_schema: SchemaLoader) -> AsyncApiDocument:
     resolver = Resolver(document)
     channels = {
         str(key): _channel(resolver, str(key), node)
