@@ -256,9 +256,17 @@ def test_document_deleted_is_breaking(repo: Path) -> None:
         "payload-remote",
     ],
 )
-def test_unreadable_head_is_refused_with_exit_2(repo: Path, content: str, said: str) -> None:
-    write(repo, "asyncapi.yaml", content)
-    code, output = run(repo, "v1")
+def test_unreadable_head_is_refused_with_exit_2(tmp_path: Path, content: str, said: str) -> None:
+    # Two contracts folders given as paths: the same reading as for git refs, without git.
+    base, head = tmp_path / "base", tmp_path / "head"
+    for root in (base, head):
+        write(root, "openapi.yaml", SPEC)
+        write(root, "avro/Room/v1.avsc", json.dumps(ROOM_V1))
+        write(root, "avro/RoomCreated/v1.avsc", json.dumps(ROOM_CREATED_V1))
+    write(base, "asyncapi.yaml", ASYNCAPI)
+    write(head, "asyncapi.yaml", content)
+    result = CliRunner().invoke(main, ["contracts", "diff", str(base), str(head)])
+    code, output = result.exit_code, result.output
     assert code == 2, output
     assert said in output
     assert "verdict" not in output  # refused, not answered as if understood
