@@ -16,6 +16,7 @@ nox.options.sessions = [
     "tests",
     "contract",
     "property",
+    "events",
     "mock",
     "pact",
     "compat",
@@ -28,10 +29,14 @@ nox.options.error_on_missing_interpreters = True
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
 BENCHMARKS = ("service.py", "relay.py", "mock.py")
+# The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
+ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
 
 def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
-    args = ["-e", "."]
+    # The codec first and editable, so edits to events/ count without a reinstall; `.` names
+    # the same folder as its `rooms-events` dependency.
+    args = ["-e", "./events", "-e", "."]
     for group in groups:
         args += ["--group", group]
     if mock:
@@ -114,7 +119,7 @@ def property(session: nox.Session) -> None:
     """Avro event contracts checked with Hypothesis (`-- --hypothesis-profile=long`)."""
     _install(session, "tests")
     # posargs add options (`-- --hypothesis-profile=long`); the targets stay.
-    _run_pytest(session, "tests/property", "tests/unit/testing", targets_with_posargs=True)
+    _run_pytest(session, "tests/property", targets_with_posargs=True)
 
 
 @nox.session(python=PYTHON)
@@ -249,3 +254,69 @@ def bench(session: nox.Session) -> None:
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)
+
+
+def _require_contracts_inside(session: nox.Session, wheel: Path) -> None:
+    """Stops the session unless the wheel carries every contract file the codec reads."""
+    import zipfile
+
+    inside = "rooms_events/_contracts/"
+    expected = {
+        inside + str(path.relative_to(ROOT / "contracts"))
+        for pattern in ("avro/*/v*.avsc", "asyncapi.yaml", "samples/*/*")
+        for path in (ROOT / "contracts").glob(pattern)
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        missing = sorted(expected - set(archive.namelist()))
+    if missing:
+        session.error(f"{wheel.name} lacks {', '.join(missing)}")
+
+
+@nox.session(python=PYTHON)
+def events(session: nox.Session) -> None:
+    """The event codec alone (rooms-events): its sdist and wheel, mypy, its own tests."""
+    import tempfile
+
+    session.install("build[uv]>=1.2", "mypy>=1.13", "types-pyyaml")
+    # Only the codec and the test tools: no service package is installed here.
+    session.install(
+        "./events[strategies]", "pytest>=8.3,<9", "pytest-timeout>=2.3", "jsonschema>=4.18"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        # `python -m build` makes the sdist, then the wheel from that sdist: both must hold
+        # the contracts, and the wheel must build with no checkout around it. The tests
+        # below run against that wheel.
+        session.run("python", "-m", "build", "--installer", "uv", "--outdir", out, "events")
+        (wheel,) = Path(out).glob("rooms_events-*.whl")
+        _require_contracts_inside(session, wheel)
+        session.install("--force-reinstall", "--no-deps", str(wheel))
+    with session.chdir(ROOT / "events"):
+        session.run("mypy")  # strict, per events/pyproject.toml
+    _run_pytest(
+        session,
+        "events/tests",
+        env={"ASYNCAPI_JSON_SCHEMA": str(_asyncapi_json_schema(session))},
+        targets_with_posargs=True,
+    )
+
+
+def _asyncapi_json_schema(session: nox.Session) -> Path:
+    """The official AsyncAPI 3.0.0 JSON Schema, installed from npm into the session's folder."""
+    prefix = Path(session.virtualenv.location) / "asyncapi-specs"
+    schema = prefix / "node_modules" / "@asyncapi" / "specs" / "schemas" / "3.0.0.json"
+    stamp = prefix / "installed"
+    installed = stamp.read_text() if stamp.is_file() else ""
+    if installed != ASYNCAPI_SPECS or not schema.is_file():  # reused sessions skip npm
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            ASYNCAPI_SPECS,
+            external=True,
+        )
+        stamp.write_text(ASYNCAPI_SPECS)
+    return schema

@@ -25,7 +25,6 @@ from sqlalchemy import Engine, select
 from rooms.adapters.amqp_publisher import EXCHANGE, AmqpPublisher, message_properties
 from rooms.adapters.avro import AvroEventEncoder
 from rooms.adapters.avro.event_records import event_record
-from rooms.adapters.avro.single_object import HEADER_SIZE, decode, encode
 from rooms.adapters.orm import outbox
 from rooms.adapters.outbox_relay import OutboxRelay, _encoded
 from rooms.bootstrap import bootstrap
@@ -33,6 +32,7 @@ from rooms.config import Settings
 from rooms.domain.events import RoomCreated
 from rooms.domain.model import Area, Coordinates, Image, Recurrence, Room, RoomDraft
 from rooms.service_layer.room_service import RoomService
+from rooms_events import HEADER_SIZE, decode, encode
 
 AMQP_URL = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 EVENTS = int(os.environ.get("BENCH_EVENTS", "3000"))

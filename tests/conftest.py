@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.bootstrap import bootstrap
 from rooms.config import Settings
-from rooms.contract_files import avro_dir
 from rooms.entrypoints.app import RoomsApp, create_app
 from rooms.service_layer.event_encoding import EventEncoder
+from rooms_events import SchemaStore
+from rooms_events.contract_files import avro_dir
 
 API_KEY = "test-api-key-1"
 WRITE_HEADERS = {"X-API-Key": API_KEY}

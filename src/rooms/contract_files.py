@@ -15,7 +15,3 @@ def contracts_dir() -> Path:
 
 def openapi_path() -> Path:
     return contracts_dir() / "openapi.yaml"
-
-
-def avro_dir() -> Path:
-    return contracts_dir() / "avro"

@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from starlette.testclient import TestClient
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.bootstrap import bootstrap
 from rooms.domain.model import Room, RoomDraft
 from rooms.entrypoints.app import RoomsApp, create_app
 from rooms.service_layer.room_service import RoomService
 from rooms.service_layer.unit_of_work import UnitOfWorkFactory
+from rooms_events import SchemaStore
 from tests.conftest import API_KEY, make_settings, open_app
 from tests.contract import faults
 from tests.contract.room_store_machine import room_store_machine

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.entrypoints.app import RoomsApp
+from rooms_events import SchemaStore
 from tests.conftest import open_app
 
 PACT_DIR = Path(__file__).resolve().parents[2] / "contracts" / "pacts"

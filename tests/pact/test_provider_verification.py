@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from pact import Verifier
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
-from rooms.contract_files import avro_dir
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.entrypoints.app import RoomsApp
+from rooms_events import SchemaStore
+from rooms_events.contract_files import avro_dir
 from tests.conftest import API_KEY, open_app
 from tests.contract.faults import ResponseFault
 from tests.contract.servers import serve_in_thread

@@ -13,13 +13,14 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
-from rooms.contract_files import avro_dir, openapi_path
+from rooms.adapters.avro import AvroEventEncoder
+from rooms.contract_files import openapi_path
 from rooms.domain.events import RoomCreated
 from rooms.domain.model import Room
 from rooms.entrypoints.openapi_schema import CompiledSchema, component_schema, to_json_schema
 from rooms.entrypoints.room_json import draft_from_json, room_from_json, room_to_json
-from rooms.event_decoding import decode_event
+from rooms_events import SchemaStore, decode_event
+from rooms_events.contract_files import avro_dir
 from tests.property.profiles import chosen
 
 SPEC = yaml.safe_load(openapi_path().read_text(encoding="utf-8"))

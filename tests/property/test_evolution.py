@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from hypothesis import Phase, given, settings
 
-from rooms.adapters.avro import AvroDecodeError, SchemaStore, SchemaVersion
-from rooms.adapters.avro.single_object import decode, encode
 from rooms.compat.avro_evolution import MODES, check_history
-from rooms.contract_files import avro_dir
-from rooms.testing import from_avro_schema
+from rooms_events import AvroDecodeError, SchemaStore, SchemaVersion, decode, encode
+from rooms_events.contract_files import avro_dir
+from rooms_events.strategies import from_avro_schema
 from tests.property.avro_projection import project
 from tests.property.profiles import chosen
 

@@ -20,10 +20,9 @@ from fastavro import schemaless_reader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rooms.adapters.avro import AvroDecodeError, SchemaStore
-from rooms.adapters.avro.single_object import HEADER_SIZE, MARKER, decode, encode
-from rooms.contract_files import avro_dir
-from rooms.testing import from_avro_schema
+from rooms_events import HEADER_SIZE, MARKER, AvroDecodeError, SchemaStore, decode, encode
+from rooms_events.contract_files import avro_dir
+from rooms_events.strategies import from_avro_schema
 from tests.property.profiles import chosen
 
 STORE = SchemaStore.load(avro_dir())

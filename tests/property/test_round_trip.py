@@ -16,10 +16,9 @@ from fastavro.validation import validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rooms.adapters.avro import SchemaStore, SchemaVersion
-from rooms.adapters.avro.single_object import HEADER_SIZE, decode, encode
-from rooms.contract_files import avro_dir
-from rooms.testing import from_avro_schema
+from rooms_events import HEADER_SIZE, SchemaStore, SchemaVersion, decode, encode
+from rooms_events.contract_files import avro_dir
+from rooms_events.strategies import from_avro_schema
 from tests.property.profiles import chosen
 
 STORE = SchemaStore.load(avro_dir())

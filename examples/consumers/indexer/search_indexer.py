@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rooms.event_decoding import decode_event
+from rooms_events import decode_event
 
 
 @dataclass

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rooms.adapters.avro.schema_store import SchemaStore
 from rooms.compat.change_report import Change, Severity
+from rooms_events import SchemaStore
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import click
 from sqlalchemy import select
 
 from rooms.adapters.orm import outbox
-from rooms.event_decoding import AvroDecodeError, DecodedEvent, decode_event
+from rooms_events import AvroDecodeError, DecodedEvent, decode_event
 
 
 def _json_line(value: dict[str, Any]) -> str:

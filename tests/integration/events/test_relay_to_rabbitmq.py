@@ -19,12 +19,10 @@ from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
 from rooms.adapters.amqp_publisher import EXCHANGE, FINGERPRINT_HEADER, AmqpPublisher
-from rooms.adapters.avro import SchemaStore
-from rooms.adapters.avro.single_object import HEADER_SIZE
 from rooms.adapters.orm import outbox
 from rooms.adapters.outbox_relay import OutboxRelay
 from rooms.entrypoints.app import RoomsApp
-from rooms.event_decoding import decode_event
+from rooms_events import HEADER_SIZE, SchemaStore, decode_event
 from tests.conftest import WRITE_HEADERS
 from tests.integration.events.tcp_proxy import TcpProxy
 from tests.unit.rooms_data import room_body

@@ -13,11 +13,10 @@ import avro.schema
 import pytest
 from avro.schema import _crc_64_fingerprint
 
-from rooms.adapters.avro import AvroDecodeError, AvroEventEncoder, SchemaStore
-from rooms.adapters.avro.single_object import HEADER_SIZE, MARKER, decode
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.domain.events import DomainEvent, RoomCreated, RoomDeleted, RoomUpdated
 from rooms.domain.model import Room
-from rooms.event_decoding import decode_event
+from rooms_events import HEADER_SIZE, MARKER, AvroDecodeError, SchemaStore, decode, decode_event
 from tests.unit.rooms_data import room_draft
 
 

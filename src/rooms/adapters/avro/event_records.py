@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rooms.adapters.avro.schema_store import SchemaStore
-from rooms.adapters.avro.single_object import encode
-from rooms.contract_files import avro_dir
 from rooms.domain.events import DomainEvent, RoomCreated, RoomDeleted, RoomUpdated
 from rooms.domain.model import Room
 from rooms.service_layer.event_encoding import EncodedEvent
+from rooms_events import SchemaStore, encode
 
 ROUTING_KEYS = {
     "RoomCreated": "room.created",
@@ -64,7 +62,7 @@ class AvroEventEncoder:
     """Encodes each event with the newest stored version of its schema (the outbox's writer)."""
 
     def __init__(self, store: SchemaStore | None = None) -> None:
-        self.store = store or SchemaStore.load(avro_dir())
+        self.store = store or SchemaStore.bundled()
 
     def encode(self, event: DomainEvent) -> EncodedEvent:
         event_type = type(event).__name__

@@ -1,6 +1,6 @@
 """For consumer teams: bytes off the wire in, a decoded room event out.
 
-from rooms.event_decoding import decode_event
+from rooms_events import decode_event
 event = decode_event(message_body)   # raises AvroDecodeError on anything else
 event.type, event.record["room"]["price"]
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rooms.adapters.avro.schema_store import SchemaStore
-from rooms.adapters.avro.single_object import AvroDecodeError, decode
-from rooms.contract_files import avro_dir
+from rooms_events.contract_files import avro_dir
+from rooms_events.schema_store import SchemaStore
+from rooms_events.single_object import decode
 
-__all__ = ["AvroDecodeError", "DecodedEvent", "decode_event"]
+__all__ = ["DecodedEvent", "decode_event"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ def _store(directory: Path) -> SchemaStore:
 
 
 def decode_event(payload: bytes, *, schemas: Path | None = None) -> DecodedEvent:
+    """The event in `payload`, resolved into the newest stored version of its schema.
+
+    schemas: a folder laid out like contracts/avro/ (default: the schemas bundled here).
+    """
     decoded = decode(_store(schemas or avro_dir()), payload)
     return DecodedEvent(
         type=decoded.writer.short_name,

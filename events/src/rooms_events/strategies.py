@@ -1,6 +1,6 @@
 """Hypothesis strategies for the values of any Avro schema, logical types included.
 
-    from rooms.testing import from_avro_schema
+    from rooms_events.strategies import from_avro_schema
     @given(from_avro_schema(json.load(open("my.avsc"))))
     def test_round_trip(record): ...
 
@@ -23,7 +23,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as missing:  # pragma: no cover (depends on what is installed)
+    raise ModuleNotFoundError(
+        "rooms_events.strategies needs Hypothesis: pip install 'rooms-events[strategies]'"
+    ) from missing
 
 __all__ = ["UnsupportedSchema", "from_avro_schema"]
 

@@ -19,9 +19,9 @@ import fastavro
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profiles import chosen
 
-from rooms.testing import UnsupportedSchema, from_avro_schema
-from tests.property.profiles import chosen
+from rooms_events.strategies import UnsupportedSchema, from_avro_schema
 
 EVERYTHING: dict[str, Any] = {
     "type": "record",

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastavro import schemaless_reader, schemaless_writer
 
-from rooms.adapters.avro.schema_store import SchemaStore, SchemaVersion
+from rooms_events.schema_store import SchemaStore, SchemaVersion
 
 MARKER = b"\xc3\x01"
 HEADER_SIZE = len(MARKER) + 8

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from rooms.adapters.avro import SchemaStore, SchemaStoreError
-from rooms.contract_files import avro_dir
+from rooms_events import SchemaStore, SchemaStoreError
+from rooms_events.contract_files import avro_dir
 
 EVENTS = ("RoomCreated", "RoomUpdated", "RoomDeleted")
 

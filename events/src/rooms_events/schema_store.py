@@ -18,6 +18,8 @@ from typing import Any
 
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 
+from rooms_events.contract_files import avro_dir
+
 MODES = (
     "NONE",
     "BACKWARD",
@@ -65,7 +67,13 @@ class SchemaStore:
         self._by_fingerprint = {v.fingerprint: v for v in versions}
 
     @classmethod
+    def bundled(cls) -> SchemaStore:
+        """The schemas this package ships: every version in the rooms contracts."""
+        return cls.load(avro_dir())
+
+    @classmethod
     def load(cls, directory: Path) -> SchemaStore:
+        """Every `<Name>/v<N>.avsc` under `directory`; SchemaStoreError names a bad file."""
         sources = dict(_read_sources(directory))
         versions = []
         for (name, number), (path, source) in sources.items():
