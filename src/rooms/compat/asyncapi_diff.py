@@ -247,9 +247,16 @@ class AsyncApiDiff:
                 f"{old.label} bindings.amqp.deliveryMode",
                 f"{before!r} -> {after!r} (2 is persistent)",
             )
-        for key in sorted(
-            (old.amqp.keys() | new.amqp.keys()) - {"cc", "deliveryMode", "bindingVersion"}
-        ):
+        compared_above = {"cc", "deliveryMode", "bindingVersion"}
+        if old.amqp.get("timestamp") is True and new.amqp.get("timestamp") is not True:
+            compared_above.add("timestamp")
+            self.emit(
+                Severity.BREAKING,
+                "operation-timestamp-dropped",
+                f"{old.label} bindings.amqp.timestamp",
+                "messages no longer carry the AMQP timestamp property",
+            )
+        for key in sorted((old.amqp.keys() | new.amqp.keys()) - compared_above):
             if old.amqp.get(key) != new.amqp.get(key):
                 self.emit(
                     Severity.INFO if old.amqp.get(key) is None else Severity.WARNING,

@@ -21,6 +21,9 @@ _BINDING_RULES = {
     "messageType": "message-type-changed",
     "contentEncoding": "message-content-encoding-changed",
 }
+# Where the document states the AMQP message properties (message_id, type, timestamp, ...): the
+# AMQP message binding has no field for them, so the project's contract uses an extension.
+AMQP_PROPERTIES = "x-amqp-properties"
 # The reader of old data is the consumer's (old) schema; the writer is the provider's new one.
 _READER_OLD_WRITER_NEW = "FORWARD"
 
@@ -65,6 +68,7 @@ class MessageDiffer:
         self._compare_content_type(old, new, where)
         self._compare_bindings(old, new, where)
         self._compare_correlation_id(old, new, where)
+        self._compare_amqp_properties(old, new, where)
         self._compare_schema(
             old.get("headers"), new.get("headers"), f"{where} headers", _header_rule
         )
@@ -120,6 +124,32 @@ class MessageDiffer:
                 where,
                 f"correlation id location {was!r} -> {now!r}",
             )
+
+    def _compare_amqp_properties(
+        self, old: Mapping[str, Node], new: Mapping[str, Node], where: str
+    ) -> None:
+        """`x-amqp-properties`: the AMQP properties (message_id, type, timestamp...) and where
+        their values come from; consumers deduplicate and dispatch by them."""
+        was = _mapping_or_empty(self.old, old.get(AMQP_PROPERTIES), f"{where} {AMQP_PROPERTIES}")
+        now = _mapping_or_empty(self.new, new.get(AMQP_PROPERTIES), f"{where} {AMQP_PROPERTIES}")
+        for name in sorted(was.keys() | now.keys()):
+            at = f"{where} {AMQP_PROPERTIES}.{name}"
+            if name not in now:
+                self.emit(
+                    Severity.BREAKING,
+                    "message-amqp-property-removed",
+                    at,
+                    f"the {name} property ({was[name]!r}) is no longer promised",
+                )
+            elif name not in was:
+                self.emit(Severity.INFO, "message-amqp-property-added", at, f"{now[name]!r}")
+            elif was[name] != now[name]:
+                self.emit(
+                    Severity.BREAKING,
+                    "message-amqp-property-changed",
+                    at,
+                    f"{was[name]!r} -> {now[name]!r}",
+                )
 
     def _compare_schema(
         self, old: Node, new: Node, where: str, rename: Callable[[str], str]
@@ -194,6 +224,15 @@ class MessageDiffer:
                 at,
                 f"{old.source} -> {new.source}: readable with the old schema",
             )
+
+
+def _mapping_or_empty(document: AsyncApiDocument, node: Node, where: str) -> Mapping[str, Node]:
+    node = document.resolver.deref(node)
+    if node is None:
+        return {}
+    if not isinstance(node, Mapping):
+        raise AsyncApiError(f"{where}: expected a mapping, found {type(node).__name__}")
+    return node
 
 
 def _amqp_binding(
