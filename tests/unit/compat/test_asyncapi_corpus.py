@@ -4,12 +4,14 @@ gives its expected verdict and exactly its rules."""
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import rooms.compat
 from rooms.compat.asyncapi_diff import diff_asyncapi
 from rooms.compat.asyncapi_model import AsyncApiDocument, AsyncApiError, parse_asyncapi
 from rooms.compat.change_report import Change, Severity, worst_severity
@@ -105,3 +107,14 @@ def test_corpus_covers_every_verdict_and_the_issue_rules() -> None:
         "message-header-added",
     }
     assert required <= rules, sorted(required - rules)
+
+
+def test_every_rule_the_guard_can_name_is_proven_by_a_pair() -> None:
+    """Each rule id written in the AsyncAPI modules appears in some pair's expected rules, so
+    deleting a rule's code fails that pair (rules named by the schema engine are derived)."""
+    package = Path(rooms.compat.__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("asyncapi_*.py"))
+    named = set(re.findall(r'"((?:channel|operation|message|exchange)-[a-z-]*[a-z])"', source))
+    proven = {rule for p in CASES for rule in load_case(p)["expect"]["rules"]}
+    assert len(named) > 30, "the scan found too few rules to mean anything"
+    assert named <= proven, sorted(named - proven)
