@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rooms.compat.asyncapi_model import AsyncApiDocument, AsyncApiError
-from rooms.compat.asyncapi_payload import JSON_SCHEMA_FAMILIES, Payload, payload_of
+from rooms.compat.asyncapi_payload import JSON_SCHEMA_FAMILIES, Payload, headers_of, payload_of
 from rooms.compat.avro_evolution import check_pair
 from rooms.compat.change_report import Change, Severity
 from rooms.compat.openapi_resolve import Node
@@ -70,7 +70,10 @@ class MessageDiffer:
         self._compare_correlation_id(old, new, where)
         self._compare_amqp_properties(old, new, where)
         self._compare_schema(
-            old.get("headers"), new.get("headers"), f"{where} headers", _header_rule
+            headers_of(self.old, old, where),
+            headers_of(self.new, new, where),
+            f"{where} headers",
+            _header_rule,
         )
         self._compare_payload(
             payload_of(self.old, old, where), payload_of(self.new, new, where), where

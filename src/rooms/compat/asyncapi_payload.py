@@ -58,6 +58,18 @@ def payload_of(document: AsyncApiDocument, message: Mapping[str, Node], where: s
     return Payload(family, raw, source)
 
 
+def headers_of(document: AsyncApiDocument, message: Mapping[str, Node], where: str) -> Node:
+    """The message's headers schema (None when none is stated), unwrapped from a Multi Format
+    Schema Object; headers must be an object schema, so only JSON Schema dialects are read."""
+    raw, _ = _follow(document, message.get("headers"), where)
+    if isinstance(raw, Mapping) and "schemaFormat" in raw:
+        family = format_family(str(raw["schemaFormat"]))
+        if family not in JSON_SCHEMA_FAMILIES:
+            raise AsyncApiError(f"{where}: headers in {family} cannot be compared")
+        raw, _ = _follow(document, raw.get("schema"), where)
+    return raw
+
+
 def _follow(
     document: AsyncApiDocument, node: Node, where: str, source: str = "inline"
 ) -> tuple[Node, str]:

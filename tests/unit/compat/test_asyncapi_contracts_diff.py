@@ -244,6 +244,19 @@ def test_document_deleted_is_breaking(repo: Path) -> None:
             ),
             "remote references are not read",
         ),
+        (
+            yaml.safe_dump(
+                asyncapi(
+                    **{
+                        f"{MESSAGE}.headers": {
+                            "schemaFormat": "application/vnd.apache.avro",
+                            "schema": {"type": "map", "values": "string"},
+                        }
+                    }
+                )
+            ),
+            "headers in avro cannot be compared",
+        ),
     ],
     ids=[
         "yaml-error",
@@ -254,6 +267,7 @@ def test_document_deleted_is_breaking(repo: Path) -> None:
         "payload-file-missing",
         "payload-outside",
         "payload-remote",
+        "headers-not-json-schema",
     ],
 )
 def test_unreadable_head_is_refused_with_exit_2(tmp_path: Path, content: str, said: str) -> None:
