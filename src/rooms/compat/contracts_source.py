@@ -14,7 +14,7 @@ OPENAPI_FILE = "openapi.yaml"
 AVRO_DIR = "avro"
 ASYNCAPI_FILE = "asyncapi.yaml"
 # A document that says `asyncapi: ...` at the top level is an AsyncAPI one, whatever its name.
-_ASYNCAPI_KEY = re.compile(r"^[\"']?asyncapi[\"']?\s*:", re.MULTILINE)
+_ASYNCAPI_KEY = re.compile(r"^\s*\{?\s*[\"']?asyncapi[\"']?\s*:", re.MULTILINE)
 
 
 class SourceError(ValueError):

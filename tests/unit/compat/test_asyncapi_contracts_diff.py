@@ -309,3 +309,19 @@ def test_two_asyncapi_files_given_as_paths(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "message-header-became-optional" in result.output
     assert "openapi" not in result.output  # no OpenAPI document was given on either side
+
+
+def test_absurdly_deep_document_is_refused_cleanly(tmp_path: Path) -> None:
+    depth = 5000
+    schema = '{"type": "object", "properties": {"a": ' * depth + '{"type": "string"}' + "}}" * depth
+    message = f'{{"headers": {schema}, "payload": {{"type": "object"}}}}'
+    document = (
+        '{"asyncapi": "3.0.0", "info": {"title": "t", "version": "1"}, '
+        f'"channels": {{"c": {{"address": "k", "messages": {{"M": {message}}}}}}}}}'
+    )
+    base, head = tmp_path / "base.json", tmp_path / "head.json"
+    base.write_text(document, encoding="utf-8")  # built as text, it has no nesting limit
+    head.write_text(document, encoding="utf-8")
+    result = CliRunner().invoke(main, ["contracts", "diff", str(base), str(head)])
+    assert result.exit_code == 2, result.output
+    assert "the AsyncAPI documents are nested too deeply" in result.output
