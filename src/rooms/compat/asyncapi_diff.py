@@ -227,7 +227,8 @@ class AsyncApiDiff:
         self._compare_operation_binding(old, new)
 
     def _compare_operation_binding(self, old: Operation, new: Operation) -> None:
-        # Keys a channel rename would have carried are compared on the channel, not here.
+        # With `cc` the operation lists its routing keys; without, the key is the channel's
+        # address, which the channel comparison already covers.
         if old.amqp.get("cc") or new.amqp.get("cc"):
             was, now = _routing_keys(self.old, old), _routing_keys(self.new, new)
             for key in sorted(was - now):

@@ -48,11 +48,9 @@ def _header_rule(rule: str) -> str:
     removed` -> `message-required-header-removed`, `response-type-changed` ->
     `message-header-type-changed`."""
     rest = rule.removeprefix("response-")
-    return (
-        f"message-{rest.replace('property', 'header')}"
-        if "property" in rest
-        else (f"message-header-{rest}")
-    )
+    if "property" in rest:
+        return f"message-{rest.replace('property', 'header')}"
+    return f"message-header-{rest}"
 
 
 @dataclass
