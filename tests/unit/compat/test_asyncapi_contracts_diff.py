@@ -325,3 +325,21 @@ def test_absurdly_deep_document_is_refused_cleanly(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["contracts", "diff", str(base), str(head)])
     assert result.exit_code == 2, result.output
     assert "the AsyncAPI documents are nested too deeply" in result.output
+
+
+def test_one_report_holds_openapi_avro_and_asyncapi_changes(repo: Path) -> None:
+    write(repo, "openapi.yaml", {**SPEC, "paths": {}})
+    write(repo, "avro/RoomCreated/v1.avsc", json.dumps({**ROOM_CREATED_V1, "doc": "reworded"}))
+    write(repo, "avro/Room/v1.avsc", json.dumps({**ROOM_V1, "fields": []}))
+    write(repo, "asyncapi.yaml", asyncapi(**{f"{MESSAGE}.contentType": "application/json"}))
+    code, output = run(repo, "v1", "--format", "json")
+    assert code == 1, output
+    report = json.loads(output)
+    assert {c["contract"] for c in report["changes"]} == {"openapi", "avro", "asyncapi"}
+    assert report["counts"]["breaking"] == len(report["changes"])
+    # The released Room v1 edited in place (its field dropped) changes what RoomCreated's
+    # payload $ref means, though the $ref itself did not move: the transport sees that too.
+    assert asyncapi_rules(output) == {
+        "message-content-type-changed",
+        "message-payload-incompatible",
+    }
