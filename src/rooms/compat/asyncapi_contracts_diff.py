@@ -3,6 +3,7 @@ its own version's Avro files, compared; a document missing on one side is said s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from rooms.compat.asyncapi_diff import diff_asyncapi
@@ -13,12 +14,18 @@ from rooms.compat.contracts_source import AVRO_DIR, ContractTree
 
 
 def diff_asyncapi_files(
-    old: Path, new: Path, *, old_avro: Path | None = None, new_avro: Path | None = None
+    old: Path,
+    new: Path,
+    *,
+    old_avro: Path | None = None,
+    new_avro: Path | None = None,
+    today: dt.date | None = None,
 ) -> list[Change]:
     """Both documents read from disk, payload `$ref`s resolved against their own version's files."""
     return diff_asyncapi(
         load_asyncapi(old, contract_file_loader(old, old_avro)),
         load_asyncapi(new, contract_file_loader(new, new_avro)),
+        today,
     )
 
 
@@ -31,7 +38,9 @@ def _avro_beside(tree: ContractTree) -> Path | None:
     return beside if beside.is_dir() else None
 
 
-def asyncapi_tree_changes(base: ContractTree, head: ContractTree) -> list[Change]:
+def asyncapi_tree_changes(
+    base: ContractTree, head: ContractTree, today: dt.date | None = None
+) -> list[Change]:
     """The AsyncAPI part of `rooms contracts diff`: a document missing on one side is reported
     as a change of the whole contract, never compared as if empty."""
     if base.asyncapi is None and head.asyncapi is None:
@@ -58,7 +67,11 @@ def asyncapi_tree_changes(base: ContractTree, head: ContractTree) -> list[Change
         ]
     try:
         return diff_asyncapi_files(
-            base.asyncapi, head.asyncapi, old_avro=_avro_beside(base), new_avro=_avro_beside(head)
+            base.asyncapi,
+            head.asyncapi,
+            old_avro=_avro_beside(base),
+            new_avro=_avro_beside(head),
+            today=today,
         )
     except RecursionError as error:
         raise AsyncApiError("the AsyncAPI documents are nested too deeply to compare") from error

@@ -5,6 +5,7 @@ relies on going away is breaking, and additions are not."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -52,13 +53,14 @@ def _routing_keys(document: AsyncApiDocument, operation: Operation) -> frozenset
 class AsyncApiDiff:
     old: AsyncApiDocument
     new: AsyncApiDocument
+    today: dt.date
     changes: list[Change] = field(default_factory=list)
 
     # Head ids matched to a base id under another name: reported as renamed, not as added.
     _renamed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.messages = MessageDiffer(self.old, self.new, self.changes)
+        self.messages = MessageDiffer(self.old, self.new, self.changes, self.today)
 
     def emit(self, severity: Severity, rule: str, location: str, message: str) -> None:
         self.changes.append(Change("asyncapi", severity, rule, location, message))
@@ -267,5 +269,8 @@ class AsyncApiDiff:
                 )
 
 
-def diff_asyncapi(old: AsyncApiDocument, new: AsyncApiDocument) -> list[Change]:
-    return AsyncApiDiff(old, new).run()
+def diff_asyncapi(
+    old: AsyncApiDocument, new: AsyncApiDocument, today: dt.date | None = None
+) -> list[Change]:
+    """`today` judges deprecation sunsets, as for OpenAPI (default: today, UTC)."""
+    return AsyncApiDiff(old, new, today or dt.datetime.now(dt.UTC).date()).run()

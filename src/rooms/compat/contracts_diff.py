@@ -140,7 +140,7 @@ def diff_trees(
     avro_check: AvroCheck | None,
 ) -> DiffReport:
     changes = _openapi_changes(base, head, today)
-    changes += asyncapi_tree_changes(base, head)
+    changes += asyncapi_tree_changes(base, head, today)
     notes: list[str] = []
     if head.avro is not None:
         if avro_check is None:
