@@ -9,10 +9,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rooms.compat.asyncapi_message_diff import MessageDiffer
+from rooms.compat.asyncapi_message_diff import SENT, MessageDiffer
 from rooms.compat.asyncapi_model import AsyncApiDocument, Channel, Operation
 from rooms.compat.change_report import Change, Severity
 from rooms.compat.openapi_resolve import Node
+from rooms.compat.openapi_schema_diff import Direction
 
 # The AMQP exchange attributes a consumer declares its side with: a mismatch makes RabbitMQ
 # refuse the consumer's declaration (PRECONDITION_FAILED) or leaves its queue unbound.
@@ -26,6 +27,7 @@ _EXCHANGE_RULES = {
 # Defaults of the AMQP channel binding (bindingVersion 0.3.0), so stating one changes nothing.
 _BINDING_DEFAULTS: Mapping[str, Node] = {"is": "routingKey"}
 _EXCHANGE_DEFAULTS: Mapping[str, Node] = {"vhost": "/"}
+_ACTION_DIRECTIONS = {"send": Direction.RESPONSE, "receive": Direction.REQUEST}
 # AMQP 0-9-1 delivery modes: 1 transient, 2 persistent (survives a broker restart).
 _PERSISTENT = 2
 
@@ -157,17 +159,30 @@ class AsyncApiDiff:
                 f"{before!r} -> {after!r}",
             )
 
+    def _directions(self, channel: Channel, message: str) -> frozenset[Direction]:
+        """Who writes the message, as the base document's operations on it say: the provider
+        (send: judged as a response) or others (receive: judged as a request)."""
+        actions = {
+            op.action
+            for op in self.old.operations.values()
+            if op.channel == channel.key and message in op.messages
+        }
+        found = {_ACTION_DIRECTIONS[a] for a in actions if a in _ACTION_DIRECTIONS}
+        # A message no operation names is described as one the provider sends.
+        return frozenset(found) or SENT
+
     def _compare_messages(self, old: Channel, new: Channel) -> None:
         for key, message in old.messages.items():
             where = f"{old.label} message {key}"
             if key in new.messages:
-                self.messages.compare(message, new.messages[key], where)
+                directions = self._directions(old, key)
+                self.messages.compare(message, new.messages[key], where, directions)
             else:
                 self.emit(
                     Severity.BREAKING,
                     "message-removed",
                     where,
-                    f"no longer sent on {old.address!r}",
+                    f"gone from {old.address!r}",
                 )
         for key in new.messages.keys() - old.messages.keys():
             # Consumers already bound to this routing key will start receiving a message type

@@ -1,6 +1,8 @@
-"""Comparing two versions of one message the provider sends. For its consumers a message is what
+"""Comparing two versions of one message. A message the provider sends is to its consumers what
 a response is to an HTTP client: a header or field they rely on may not go away or loosen, and
-an Avro payload must stay readable with the schema they hold (the old one reading the new)."""
+an Avro payload must stay readable with the schema they hold (the old one reading the new). A
+message the provider receives is judged as a request: it may not demand more, and the new
+schema must read what senders still write with the old one."""
 
 from __future__ import annotations
 
@@ -26,8 +28,15 @@ _BINDING_RULES = {
 # Where the document states the AMQP message properties (message_id, type, timestamp, ...): the
 # AMQP message binding has no field for them, so the project's contract uses an extension.
 AMQP_PROPERTIES = "x-amqp-properties"
-# The reader of old data is the consumer's (old) schema; the writer is the provider's new one.
-_READER_OLD_WRITER_NEW = "FORWARD"
+# Which Avro mode says the readers can read the writers: a sent message is read by consumers
+# holding the old schema (FORWARD: old reads new); a received one by the provider's new schema
+# (BACKWARD: new reads old); a message both ways needs both.
+_AVRO_MODES = {
+    frozenset({Direction.RESPONSE}): "FORWARD",
+    frozenset({Direction.REQUEST}): "BACKWARD",
+    frozenset({Direction.RESPONSE, Direction.REQUEST}): "FULL",
+}
+SENT = frozenset({Direction.RESPONSE})
 
 
 def _without_docs(node: Any) -> Any:
@@ -45,11 +54,18 @@ def _same_schema(old: Node, new: Node) -> bool:
     return text(old) == text(new)
 
 
+def _engine_rule(rule: str) -> str:
+    """The schema engine's rule without its HTTP direction: `response-type-changed` ->
+    `type-changed` (the message's direction decided its severity already)."""
+    for direction in Direction:
+        rule = rule.removeprefix(f"{direction}-")
+    return rule
+
+
 def _header_rule(rule: str) -> str:
-    """The schema engine's response rules, named for headers: `response-required-property-
-    removed` -> `message-required-header-removed`, `response-type-changed` ->
-    `message-header-type-changed`."""
-    rest = rule.removeprefix("response-")
+    """The schema engine's rules, named for headers: `response-required-property-removed` ->
+    `message-required-header-removed`, `response-type-changed` -> `message-header-type-changed`."""
+    rest = _engine_rule(rule)
     if "property" in rest:
         return f"message-{rest.replace('property', 'header')}"
     return f"message-header-{rest}"
@@ -78,7 +94,14 @@ class MessageDiffer:
     def emit(self, severity: Severity, rule: str, location: str, message: str) -> None:
         self.changes.append(Change("asyncapi", severity, rule, location, message))
 
-    def compare(self, old: Mapping[str, Node], new: Mapping[str, Node], where: str) -> None:
+    def compare(
+        self,
+        old: Mapping[str, Node],
+        new: Mapping[str, Node],
+        where: str,
+        directions: frozenset[Direction] = SENT,
+    ) -> None:
+        """`directions`: RESPONSE when the provider sends the message, REQUEST when it receives it."""
         self._compare_content_type(old, new, where)
         self._compare_bindings(old, new, where)
         self._compare_correlation_id(old, new, where)
@@ -88,9 +111,10 @@ class MessageDiffer:
             headers_of(self.new, new, where),
             f"{where} headers",
             _header_rule,
+            directions,
         )
         self._compare_payload(
-            payload_of(self.old, old, where), payload_of(self.new, new, where), where
+            payload_of(self.old, old, where), payload_of(self.new, new, where), where, directions
         )
 
     def _compare_content_type(
@@ -169,25 +193,33 @@ class MessageDiffer:
                 )
 
     def _compare_schema(
-        self, old: Node, new: Node, where: str, rename: Callable[[str], str]
+        self,
+        old: Node,
+        new: Node,
+        where: str,
+        rename: Callable[[str], str],
+        directions: frozenset[Direction],
     ) -> None:
         """JSON Schema dialects (headers, non-Avro payloads), with the HTTP guard's engine in
-        the response direction: the provider writes, the consumer reads."""
+        the message's direction: a sent message as a response, a received one as a request."""
 
         def emit(severity: Severity, rule: str, path: str, message: str) -> None:
-            # The engine speaks of HTTP responses; here the provider sends.
-            said = message.replace("returned", "sent")
+            # The engine speaks of HTTP responses and requests; here messages are sent/received.
+            said = message.replace("returned", "sent").replace("requests", "received messages")
             self.emit(severity, rename(rule), f"{where}: {path}", said)
 
         # No headers stated reads as "no header promised": an object schema with no properties.
         differ = _schema_differ(self.old, self.new, emit, self.today)
-        differ.compare(
-            old if old is not None else {"type": "object"},
-            new if new is not None else {"type": "object"},
-            Direction.RESPONSE,
-        )
+        for direction in sorted(directions):
+            differ.compare(
+                old if old is not None else {"type": "object"},
+                new if new is not None else {"type": "object"},
+                direction,
+            )
 
-    def _compare_payload(self, old: Payload, new: Payload, where: str) -> None:
+    def _compare_payload(
+        self, old: Payload, new: Payload, where: str, directions: frozenset[Direction]
+    ) -> None:
         at = f"{where} payload"
         if old.family != new.family:
             self.emit(
@@ -197,13 +229,14 @@ class MessageDiffer:
                 f"schema format {old.family} -> {new.family}: consumers decode it differently",
             )
         elif old.family == "avro":
-            self._compare_avro(old, new, at)
+            self._compare_avro(old, new, at, _AVRO_MODES[directions])
         elif old.family in JSON_SCHEMA_FAMILIES:
             self._compare_schema(
                 old.schema,
                 new.schema,
                 at,
-                lambda rule: "message-payload-" + rule.removeprefix("response-"),
+                lambda rule: "message-payload-" + _engine_rule(rule),
+                directions,
             )
         elif not _same_schema(old.schema, new.schema):
             self.emit(
@@ -213,14 +246,14 @@ class MessageDiffer:
                 f"{old.family} schemas cannot be compared here: a human decides",
             )
 
-    def _compare_avro(self, old: Payload, new: Payload, at: str) -> None:
+    def _compare_avro(self, old: Payload, new: Payload, at: str, mode: str) -> None:
         if _same_schema(old.schema, new.schema):
             return  # a moved or re-spelled $ref to the same schema is a refactor
         try:
             failures = check_pair(
                 old.schema,
                 new.schema,
-                _READER_OLD_WRITER_NEW,
+                mode,
                 earlier_label=old.source,
                 new_label=new.source,
             )
@@ -231,15 +264,15 @@ class MessageDiffer:
                 Severity.BREAKING,
                 "message-payload-incompatible",
                 f"{at}: {failure.field or '$'}",
-                f"{failure.rule}: {failure.message} (a consumer reading with {old.source} "
-                f"cannot read what {new.source} writes)",
+                f"{failure.rule}: {failure.message} ({failure.reader} cannot read what "
+                f"{failure.writer} writes)",
             )
         if not failures:
             self.emit(
                 Severity.INFO,
                 "message-payload-changed",
                 at,
-                f"{old.source} -> {new.source}: readable with the old schema",
+                f"{old.source} -> {new.source}: {mode} compatible",
             )
 
 
