@@ -6,6 +6,7 @@ relies on going away is breaking, and additions are not."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,14 @@ _EXCHANGE_DEFAULTS: Mapping[str, Node] = {"vhost": "/"}
 _ACTION_DIRECTIONS = {"send": Direction.RESPONSE, "receive": Direction.REQUEST}
 # AMQP 0-9-1 delivery modes: 1 transient, 2 persistent (survives a broker restart).
 _PERSISTENT = 2
+
+
+_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def _address_shape(address: str | None) -> str | None:
+    """`room.{roomId}` and `room.{id}` bind the same routing keys: only the name differs."""
+    return None if address is None else _PARAMETER.sub("{}", address)
 
 
 def _exchange(channel: Channel) -> Mapping[str, Node]:
@@ -115,7 +124,17 @@ class AsyncApiDiff:
         )
 
     def _compare_channel(self, old: Channel, new: Channel) -> None:
-        if old.address != new.address:
+        if old.address != new.address and _address_shape(old.address) == _address_shape(
+            new.address
+        ):
+            self.emit(
+                Severity.WARNING,
+                "channel-parameter-renamed",
+                old.label,
+                f"address {old.address!r} -> {new.address!r}: the same routing keys (generated "
+                "code may name the parameter differently)",
+            )
+        elif old.address != new.address:
             self.emit(
                 Severity.BREAKING,
                 "channel-address-changed",
