@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rooms.compat.asyncapi_contracts_diff import asyncapi_tree_changes
 from rooms.compat.avro_contracts_diff import PairCheck, diff_avro_versions, stored_versions
 from rooms.compat.change_report import Change, Severity, sort_changes, worst_severity
 from rooms.compat.contracts_source import ContractTree, contract_tree
@@ -139,6 +140,7 @@ def diff_trees(
     avro_check: AvroCheck | None,
 ) -> DiffReport:
     changes = _openapi_changes(base, head, today)
+    changes += asyncapi_tree_changes(base, head, today)
     notes: list[str] = []
     if head.avro is not None:
         if avro_check is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -11,6 +12,9 @@ from pathlib import Path
 CONTRACTS_DIR = "contracts"
 OPENAPI_FILE = "openapi.yaml"
 AVRO_DIR = "avro"
+ASYNCAPI_FILE = "asyncapi.yaml"
+# A document that says `asyncapi: ...` at the top level is an AsyncAPI one, whatever its name.
+_ASYNCAPI_KEY = re.compile(r"^\s*\{?\s*[\"']?asyncapi[\"']?\s*:", re.MULTILINE)
 
 
 class SourceError(ValueError):
@@ -24,11 +28,27 @@ class ContractTree:
     label: str
     openapi: Path | None
     avro: Path | None
+    asyncapi: Path | None = None
 
     @classmethod
     def from_directory(cls, label: str, directory: Path) -> ContractTree:
         openapi, avro = directory / OPENAPI_FILE, directory / AVRO_DIR
-        return cls(label, openapi if openapi.is_file() else None, avro if avro.is_dir() else None)
+        asyncapi = directory / ASYNCAPI_FILE
+        return cls(
+            label,
+            openapi if openapi.is_file() else None,
+            avro if avro.is_dir() else None,
+            asyncapi if asyncapi.is_file() else None,
+        )
+
+    @classmethod
+    def from_file(cls, label: str, path: Path) -> ContractTree:
+        """One document given on its own: an AsyncAPI one, or else the OpenAPI contract."""
+        try:
+            is_asyncapi = bool(_ASYNCAPI_KEY.search(path.read_text(encoding="utf-8")[:4096]))
+        except (OSError, UnicodeDecodeError):
+            is_asyncapi = False  # the OpenAPI reader then says what is wrong with the file
+        return cls(label, None, None, path) if is_asyncapi else cls(label, path, None)
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -64,7 +84,7 @@ def contract_tree(spec: str, repo: Path | None, into: Path) -> ContractTree:
     """`spec` is a path (an OpenAPI file, a contracts folder, or a checkout) or a git ref."""
     path = Path(spec)
     if path.is_file():
-        return ContractTree(spec, path, None)
+        return ContractTree.from_file(spec, path)
     if path.is_dir():
         if (path / CONTRACTS_DIR).is_dir() and not (path / OPENAPI_FILE).exists():
             return ContractTree.from_directory(spec, path / CONTRACTS_DIR)
