@@ -19,8 +19,8 @@ from starlette.testclient import TestClient
 from rooms.contract_files import openapi_path
 from rooms.entrypoints.app import RoomsApp
 from tests.conftest import API_KEY, open_app
-from tests.contract.fault_score import FaultScorePlugin, fault_score  # noqa: F401 (a fixture)
 from tests.contract.events.options import add_event_options
+from tests.contract.fault_score import FaultScorePlugin, fault_score  # noqa: F401 (a fixture)
 from tests.contract.servers import serve_in_thread
 from tests.contract_coverage.recorder import RecordingApp, record_by_url, suite_name
 
