@@ -19,6 +19,7 @@ nox.options.sessions = [
     "mock",
     "pact",
     "compat",
+    "wheels",
 ]
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
 nox.options.reuse_existing_virtualenvs = True
@@ -249,3 +250,20 @@ def bench(session: nox.Session) -> None:
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)
+
+
+@nox.session(python=PYTHON)
+def wheels(session: nox.Session) -> None:
+    """Build every distribution, install each wheel alone in a fresh venv, run its commands."""
+    # Only uv: the smoke script is standard library, and what it checks must come from the
+    # wheels' own runtime dependencies, never from this session's environment.
+    session.install("uv")
+    work = Path(session.create_tmp()) / "wheels"
+    session.run(
+        "python",
+        str(ROOT / "tests" / "install" / "wheel_smoke.py"),
+        "--uv",
+        str(Path(session.bin) / "uv"),
+        "--work",
+        str(work),
+    )
