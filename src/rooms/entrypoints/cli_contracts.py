@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import click
@@ -10,15 +11,26 @@ import click
 from rooms.compat.change_report import Severity
 from rooms.compat.contracts_diff import diff_contracts
 from rooms.compat.contracts_source import SourceError, repository_root
+from rooms.compat.openapi_document import DocumentRefused
 from rooms.compat.openapi_resolve import SpecError
 
-# Exit codes: 0 compatible, 1 a change that fails the check, 2 the versions could not be read.
+# Exit codes: 0 compatible, 1 a change that fails the check, 2 an input was refused (it could
+# not be read, is not valid, or is of a version the guard does not judge): no verdict at all.
 EXIT_BREAKING = 1
 EXIT_UNREADABLE = 2
 
 
 class UnreadableContracts(click.ClickException):
     exit_code = EXIT_UNREADABLE
+
+
+def refuse(error: Exception, output_format: str) -> UnreadableContracts:
+    """The one message a refused input gets; in JSON, a report whose verdict is "refused"."""
+    if output_format == "json":
+        refused = [error.as_json()] if isinstance(error, DocumentRefused) else []
+        report = {"verdict": "refused", "message": str(error), "refused": refused}
+        click.echo(json.dumps(report, indent=2))
+    return UnreadableContracts(str(error))
 
 
 @click.group()
@@ -66,13 +78,15 @@ def diff(
     """Compare the contracts of BASE with HEAD and fail on a change that breaks a consumer.
 
     BASE and HEAD are git refs or paths (an OpenAPI file, a contracts folder or a checkout);
-    without HEAD, the working tree's contracts are compared.
+    without HEAD, the working tree's contracts are compared. Exit status: 0 no change that
+    fails the check, 1 a breaking change (or a warning with --fail-on warning), 2 an input
+    refused (unreadable, invalid, Swagger 2.0 or an OpenAPI version other than 3.0/3.1).
     """
     root = repo or repository_root(Path.cwd())
     try:
         report = diff_contracts(base, head, repo=root, today=today.date() if today else None)
     except (SourceError, SpecError, ValueError) as error:
-        raise UnreadableContracts(str(error)) from error
+        raise refuse(error, output_format) from error
     click.echo(report.as_json() if output_format == "json" else report.as_text())
     if report.fails(Severity(fail_on)):
         raise SystemExit(EXIT_BREAKING)
