@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rooms.compat.change_report import Change, Severity
+from rooms.compat.deprecation import is_deprecated, judge_removal, sunset
 from rooms.compat.openapi_resolve import Node, Resolver, freeze
 from rooms.compat.openapi_schema_diff import Direction, SchemaDiffer
 
@@ -30,20 +31,6 @@ def _parameter_key(parameter: Mapping[str, Node]) -> ParameterKey:
 
 def _media_type(name: str) -> str:
     return name.strip().lower()
-
-
-def _sunset(value: Node) -> dt.date | None:
-    """`x-sunset` as a date: YAML gives a date for `2026-06-30`, a string when quoted."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 @dataclass
@@ -129,7 +116,7 @@ class OpenApiDiff:
         def emit_at(severity: Severity, rule: str, path: str, message: str) -> None:
             self.emit(severity, rule, where if path == "$" else f"{where} {path}", message)
 
-        return SchemaDiffer(self.old, self.new, emit_at)
+        return SchemaDiffer(self.old, self.new, emit_at, self.today)
 
     def run(self) -> list[Change]:
         old_ops, new_ops = _operations(self.old), _operations(self.new)
@@ -149,41 +136,8 @@ class OpenApiDiff:
 
     def _removed(self, op: _Operation, whole_path: bool) -> None:
         what = "path and operation" if whole_path else "operation"
-        sunset_value = op.node.get("x-sunset")
-        sunset = _sunset(sunset_value)
-        if op.node.get("deprecated") is not True:
-            self.emit(
-                Severity.BREAKING,
-                "operation-removed-without-deprecation",
-                op.label,
-                f"{what} removed without first being released as deprecated",
-            )
-        elif sunset is None:
-            detail = (
-                "no x-sunset"
-                if sunset_value is None
-                else f"x-sunset {sunset_value!r} is not a date"
-            )
-            self.emit(
-                Severity.BREAKING,
-                "operation-removed-without-sunset",
-                op.label,
-                f"{what} removed: it was deprecated but had {detail}",
-            )
-        elif sunset > self.today:
-            self.emit(
-                Severity.BREAKING,
-                "operation-removed-before-sunset",
-                op.label,
-                f"{what} removed before its sunset date {sunset.isoformat()}",
-            )
-        else:
-            self.emit(
-                Severity.INFO,
-                "operation-removed-after-sunset",
-                op.label,
-                f"{what} removed after its sunset date {sunset.isoformat()}",
-            )
+        removal = judge_removal(op.node, self.today, what)
+        self.emit(removal.severity, f"operation-{removal.rule}", op.label, removal.message)
 
     def _operation(self, old: _Operation, new: _Operation) -> None:
         label = new.label
@@ -196,7 +150,7 @@ class OpenApiDiff:
                 f"operationId {old.node.get('operationId')!r} -> {new.node.get('operationId')!r}",
             )
         if new.node.get("deprecated") is True and old.node.get("deprecated") is not True:
-            if _sunset(new.node.get("x-sunset")) is None:
+            if sunset(new.node.get("x-sunset")) is None:
                 self.emit(
                     Severity.WARNING,
                     "operation-deprecated-without-sunset",
@@ -272,10 +226,17 @@ class OpenApiDiff:
                 gone.remove(old_key)
                 came.remove(renamed)
         for key in gone:
+            where = f"{label} {key[0]} parameter {key[1]}"
+            if is_deprecated(old_params[key]):
+                removal = judge_removal(old_params[key], self.today, "parameter")
+                self.emit(
+                    removal.severity, f"request-parameter-{removal.rule}", where, removal.message
+                )
+                continue
             self.emit(
                 Severity.WARNING,
                 "request-parameter-removed",
-                f"{label} {key[0]} parameter {key[1]}",
+                where,
                 "parameter removed: a value sent is no longer described",
             )
         for key in came:
@@ -467,7 +428,15 @@ class OpenApiDiff:
             str(k).lower(): self.new.deref(v) for k, v in (new.get("headers") or {}).items()
         }
         for name in sorted(old_headers.keys() - new_headers.keys()):
-            if old_headers[name].get("required") is True:
+            if is_deprecated(old_headers[name]):
+                removal = judge_removal(old_headers[name], self.today, "header")
+                self.emit(
+                    removal.severity,
+                    f"response-header-{removal.rule}",
+                    f"{where} header {name}",
+                    removal.message,
+                )
+            elif old_headers[name].get("required") is True:
                 self.emit(
                     Severity.BREAKING,
                     "response-required-header-removed",

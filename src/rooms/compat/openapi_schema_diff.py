@@ -3,6 +3,7 @@ no longer accept, and what a response schema may now produce."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rooms.compat.change_report import Severity
+from rooms.compat.deprecation import is_deprecated, judge_removal
 from rooms.compat.openapi_resolve import Node, Resolver, freeze
 
 # A rule fires through this: severity, rule id, the place inside the schema, a message.
@@ -138,6 +140,7 @@ class SchemaDiffer:
     old: Resolver
     new: Resolver
     emit: Emit
+    today: dt.date  # sunsets of deprecated properties are judged against it
     # Pairs of (old schema, new schema, direction) being compared further up: meeting one again
     # means a recursive schema has come round, and everything below was already compared.
     _active: set[tuple[int, int, Direction]] = field(default_factory=set)
@@ -357,21 +360,26 @@ class SchemaDiffer:
     def _compare_pattern(
         self, old: dict[str, Node], new: dict[str, Node], direction: Direction, path: str
     ) -> None:
-        was, now = old.get("pattern"), new.get("pattern")
+        was, now = _effective_pattern(old.get("pattern")), _effective_pattern(new.get("pattern"))
+        if now == "^.*$" and was is not None and _refuses_line_breaks(was):
+            now = None  # `^.*$` refuses only line breaks, which the old pattern refused too
         if was == now:
             return
-        if was is None:
-            self._report(
-                direction, Direction.REQUEST, "pattern-added", path, f"pattern {now!r} added"
-            )
-        elif now is None:
+        if now is None:
+            # Removed, or replaced by a pattern every string matches: a request loosens and
+            # nothing tightens; a response may now send values the old pattern promised away.
             self._report(
                 direction,
                 Direction.RESPONSE,
                 "pattern-removed",
                 path,
-                f"pattern {was!r} no longer promised",
+                f"pattern {was!r} no longer applies"
+                + (f" ({new.get('pattern')!r} matches every string)" if "pattern" in new else ""),
                 severity=Severity.WARNING,
+            )
+        elif was is None:
+            self._report(
+                direction, Direction.REQUEST, "pattern-added", path, f"pattern {now!r} added"
             )
         else:
             # Whether one regular expression accepts all another does is not decidable here,
@@ -420,6 +428,18 @@ class SchemaDiffer:
         closed = new.get("additionalProperties") is False
         for name in sorted(old_props.keys() | new_props.keys() | old_required | new_required):
             where = f"{path}.{name}"
+            if name in old_props and name not in new_props:
+                was = flatten(self.old, old_props[name])
+                if is_deprecated(was):
+                    # The deprecation policy decides, whatever the property was.
+                    removal = judge_removal(was, self.today, f"property {name!r}")
+                    self.emit(
+                        removal.severity,
+                        f"{direction}-property-{removal.rule}",
+                        where,
+                        removal.message,
+                    )
+                    continue
             if direction is Direction.REQUEST:
                 if name in new_required and name not in old_required:
                     rule = (
@@ -582,6 +602,26 @@ class SchemaDiffer:
                 f"{keyword} alternative {index} added",
                 severity=Severity.WARNING,
             )
+
+
+# Patterns that every string matches under ECMA-262 search semantics (JSON Schema's): `.`
+# stops at line breaks, but an unanchored or half-anchored `.*` still matches somewhere.
+_MATCH_ALL = frozenset({"", ".*", "^.*", ".*$", "(.*)", "[\\s\\S]*", "^[\\s\\S]*$", "^[\\s\\S]*"})
+# `^.*$` refuses a value holding a line break. It counts as match-all only against an old
+# pattern that refused those too: anchored both ends and naming no class that admits one.
+_LINE_BREAK_CLASSES = ("\\s", "\\S", "\\W", "\\D", "\\n", "\\r", "[^", "\\u", "\\x", "\\p", "\\P")
+
+
+def _effective_pattern(pattern: Node) -> str | None:
+    """The pattern as a constraint: None when there is none or it matches every string."""
+    if not isinstance(pattern, str) or pattern in _MATCH_ALL:
+        return None
+    return pattern
+
+
+def _refuses_line_breaks(pattern: str) -> bool:
+    anchored = pattern.startswith("^") and pattern.endswith("$")
+    return anchored and not any(token in pattern for token in _LINE_BREAK_CLASSES)
 
 
 def _describe_bound(bound: tuple[float, bool]) -> str:
