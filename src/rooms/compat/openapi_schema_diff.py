@@ -13,6 +13,7 @@ from typing import Any
 from rooms.compat.change_report import Severity
 from rooms.compat.deprecation import is_deprecated, judge_removal
 from rooms.compat.openapi_resolve import Node, Resolver, freeze
+from rooms.compat.openapi_schema_dialect import normalise_schema
 
 # A rule fires through this: severity, rule id, the place inside the schema, a message.
 Emit = Callable[[Severity, str, str, str], None]
@@ -42,6 +43,7 @@ def flatten(resolver: Resolver, node: Node, depth: int = 0) -> dict[str, Node]:
     node = resolver.deref(node)
     if not isinstance(node, Mapping):
         return {}
+    node = normalise_schema(node)
     if "allOf" not in node or depth > _MAX_ALLOF_DEPTH:
         return dict(node)
     merged: dict[str, Node] = {k: v for k, v in node.items() if k != "allOf"}
@@ -64,10 +66,18 @@ def flatten(resolver: Resolver, node: Node, depth: int = 0) -> dict[str, Node]:
     return merged
 
 
-def _implied_type(schema: Mapping[str, Node]) -> str | None:
+def _type_set(declared: str | tuple[str, ...]) -> frozenset[str]:
+    """The types as a set, `number` standing for `integer` too (every integer is a number)."""
+    types = {declared} if isinstance(declared, str) else set(declared)
+    return frozenset(types | ({"integer"} if "number" in types else set()))
+
+
+def _implied_type(schema: Mapping[str, Node]) -> str | tuple[str, ...] | None:
     declared = schema.get("type")
     if isinstance(declared, str):
         return declared
+    if isinstance(declared, list):
+        return tuple(sorted(map(str, declared)))  # 3.1: several types besides null
     if "properties" in schema or "additionalProperties" in schema:
         return "object"
     if "items" in schema:
@@ -188,6 +198,8 @@ class SchemaDiffer:
         self._compare_additional(old, new, direction, path)
         if "items" in old or "items" in new:
             self.compare(old.get("items") or {}, new.get("items") or {}, direction, path + "[]")
+        self._compare_positions(old, new, direction, path)
+        self._compare_dependent_required(old, new, direction, path)
         for keyword in ("oneOf", "anyOf"):
             self._compare_alternatives(keyword, old, new, direction, path)
 
@@ -214,8 +226,9 @@ class SchemaDiffer:
                 severity=Severity.WARNING,
             )
             return True
-        widened = (old_type, new_type) == ("integer", "number")
-        narrowed = (old_type, new_type) == ("number", "integer")
+        old_set, new_set = _type_set(old_type), _type_set(new_type)
+        widened = old_set <= new_set
+        narrowed = new_set <= old_set
         if (request and widened) or (not request and narrowed):
             self.emit(
                 Severity.INFO,
@@ -558,6 +571,47 @@ class SchemaDiffer:
             )
         else:
             self.compare(was, now, direction, where)
+
+    def _compare_positions(
+        self, old: dict[str, Node], new: dict[str, Node], direction: Direction, path: str
+    ) -> None:
+        """3.1 `prefixItems`: each position against its counterpart (`items` past the prefix)."""
+        old_prefix, new_prefix = old.get("prefixItems") or [], new.get("prefixItems") or []
+        for index in range(max(len(old_prefix), len(new_prefix))):
+            self.compare(
+                old_prefix[index] if index < len(old_prefix) else old.get("items") or {},
+                new_prefix[index] if index < len(new_prefix) else new.get("items") or {},
+                direction,
+                f"{path}[{index}]",
+            )
+
+    def _compare_dependent_required(
+        self, old: dict[str, Node], new: dict[str, Node], direction: Direction, path: str
+    ) -> None:
+        """3.1 `dependentRequired`: "if A is present, B must be" pairs gained or lost."""
+
+        def pairs(schema: dict[str, Node]) -> set[tuple[str, str]]:
+            dependencies = schema.get("dependentRequired") or {}
+            return {(str(a), str(b)) for a, needed in dependencies.items() for b in needed or []}
+
+        was, now = pairs(old), pairs(new)
+        for present, needed in sorted(now - was):
+            self._report(
+                direction,
+                Direction.REQUEST,
+                "dependent-required-added",
+                f"{path}.{needed}",
+                f"{needed!r} is now required whenever {present!r} is present",
+            )
+        for present, needed in sorted(was - now):
+            self._report(
+                direction,
+                Direction.RESPONSE,
+                "dependent-required-removed",
+                f"{path}.{needed}",
+                f"{needed!r} no longer always comes with {present!r}",
+                severity=Severity.WARNING,
+            )
 
     def _compare_alternatives(
         self,
