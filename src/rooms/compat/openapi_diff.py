@@ -45,9 +45,10 @@ class _Operation:
         return f"{self.method.upper()} {self.template}"
 
 
-def _operations(resolver: Resolver) -> dict[tuple[str, str], _Operation]:
+def _operations(resolver: Resolver, section: str = "paths") -> dict[tuple[str, str], _Operation]:
+    """The operations of `paths`, or of 3.1 `webhooks` (keyed by webhook name)."""
     found: dict[tuple[str, str], _Operation] = {}
-    for template, item in (resolver.document.get("paths") or {}).items():
+    for template, item in (resolver.document.get(section) or {}).items():
         path_item = resolver.deref(item)
         if not isinstance(path_item, Mapping):
             continue
@@ -128,9 +129,67 @@ class OpenApiDiff:
                 self.emit(Severity.INFO, "operation-added", op.label, "new operation")
         for key in old_ops.keys() & new_ops.keys():
             self._operation(old_ops[key], new_ops[key])
+        self._webhooks()
         self._security_schemes()
         self._servers()
         return self.changes
+
+    # -- webhooks (3.1): the provider sends the request, the consumer answers ---------------
+
+    def _webhooks(self) -> None:
+        old_hooks, new_hooks = _operations(self.old, "webhooks"), _operations(self.new, "webhooks")
+        for key, hook in old_hooks.items():
+            label = f"webhook {hook.template} {hook.method.upper()}"
+            if key not in new_hooks:
+                removal = judge_removal(hook.node, self.today, "webhook")
+                self.emit(removal.severity, f"webhook-{removal.rule}", label, removal.message)
+                continue
+            # Directions swap: the payload is written by the provider (a response to the
+            # consumer), the consumer's answer is read by the provider (a request to it).
+            new_hook = new_hooks[key]
+            old_body = self.old.deref(hook.node.get("requestBody")) or {}
+            new_body = self.new.deref(new_hook.node.get("requestBody")) or {}
+            self._content(f"{label} payload", old_body, new_body, Direction.RESPONSE)
+            old_answers = hook.node.get("responses") or {}
+            new_answers = new_hook.node.get("responses") or {}
+            for status in sorted(set(map(str, old_answers)) & set(map(str, new_answers))):
+                self._content(
+                    f"{label} answer {status}",
+                    self.old.deref(old_answers[status]) or {},
+                    self.new.deref(new_answers[status]) or {},
+                    Direction.REQUEST,
+                )
+        for key in new_hooks.keys() - old_hooks.keys():
+            hook = new_hooks[key]
+            self.emit(
+                Severity.INFO,
+                "webhook-added",
+                f"webhook {hook.template} {hook.method.upper()}",
+                "new webhook",
+            )
+
+    def _content(
+        self, where: str, old: Mapping[str, Node], new: Mapping[str, Node], direction: Direction
+    ) -> None:
+        """Each media type of a body written in `direction`'s sense: the writer may not add
+        a media type the reader does not know, nor the reader drop one the writer sends."""
+        old_content = {_media_type(k): v for k, v in (old.get("content") or {}).items()}
+        new_content = {_media_type(k): v for k, v in (new.get("content") or {}).items()}
+        for media in sorted(old_content.keys() ^ new_content.keys()):
+            added = media in new_content
+            breaks = Direction.RESPONSE if added else Direction.REQUEST
+            self.emit(
+                Severity.BREAKING if direction is breaks else Severity.INFO,
+                f"{direction}-media-type-{'added' if added else 'removed'}",
+                f"{where} {media}",
+                f"{media} {'added' if added else 'removed'}",
+            )
+        for media in sorted(old_content.keys() & new_content.keys()):
+            self.schemas(f"{where} {media}").compare(
+                _media_schema(self.old, old_content[media]),
+                _media_schema(self.new, new_content[media]),
+                direction,
+            )
 
     # -- operations -------------------------------------------------------------------------
 

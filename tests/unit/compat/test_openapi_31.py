@@ -271,3 +271,81 @@ def test_ref_siblings_are_ignored_in_30_as_its_spec_says() -> None:
     for document in (old, new):
         document["components"] = {"schemas": {"S": STRING}}
     assert diff_openapi(old, new, TODAY) == []
+
+
+def _webhook(
+    payload: dict[str, Any], answer: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "requestBody": {"content": {"application/json": {"schema": payload}}},
+        "responses": {"200": {"description": "ok"}},
+        **extra,
+    }
+    if answer is not None:
+        operation["responses"]["200"]["content"] = {"application/json": {"schema": answer}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "webhooks": {"roomCreated": {"post": operation}},
+    }
+
+
+ROOM = {"type": "object", "properties": {"id": STRING}, "required": ["id"]}
+
+
+@pytest.mark.parametrize(
+    ("base", "head", "verdict", "rule"),
+    [
+        # The payload is the provider's to write: what it may send must not grow.
+        (
+            _webhook(ROOM),
+            _webhook({**ROOM, "required": []}),
+            "breaking",
+            "response-property-became-optional",
+        ),
+        (
+            _webhook(STRING),
+            _webhook({"type": ["string", "null"]}),
+            "breaking",
+            "response-became-nullable",
+        ),
+        (
+            _webhook({"type": ["string", "null"]}),
+            _webhook(STRING),
+            "compatible",
+            "response-nullable-removed",
+        ),
+        # The answer is the consumer's to write: what the provider accepts must not shrink.
+        (
+            _webhook(STRING, STRING),
+            _webhook(STRING, {"type": "string", "maxLength": 3}),
+            "breaking",
+            "request-max-length-tightened",
+        ),
+        (
+            _webhook(STRING),
+            {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "webhooks": {}},
+            "breaking",
+            "webhook-removed-without-deprecation",
+        ),
+        (
+            _webhook(STRING, deprecated=True, **{"x-sunset": "2026-01-01"}),
+            {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "webhooks": {}},
+            "compatible",
+            "webhook-removed-after-sunset",
+        ),
+        (
+            {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "webhooks": {}},
+            _webhook(STRING),
+            "compatible",
+            "webhook-added",
+        ),
+    ],
+)
+def test_webhooks_are_compared_like_operations_with_directions_swapped(
+    base: dict[str, Any], head: dict[str, Any], verdict: str, rule: str
+) -> None:
+    changes = diff_openapi(base, head, TODAY)
+    reported = "\n".join(map(str, changes))
+    assert _verdict(changes) == verdict, reported
+    assert rule in {change.rule for change in changes}, reported
