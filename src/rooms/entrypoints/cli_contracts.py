@@ -90,3 +90,54 @@ def diff(
     click.echo(report.as_json() if output_format == "json" else report.as_text())
     if report.fails(Severity(fail_on)):
         raise SystemExit(EXIT_BREAKING)
+
+
+@contracts.command("pacts")
+@click.argument(
+    "pacts", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PACT_FILE_OR_DIR..."
+)
+@click.option(
+    "--spec",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The OpenAPI document (default: the rooms contract bundled with this package).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def pacts(pacts: tuple[Path, ...], spec: Path | None, output_format: str) -> None:
+    """Check that each HTTP interaction of the pacts relies only on what the spec promises.
+
+    Exit status: 0 every interaction relies only on what the spec promises (warnings, such
+    as an undocumented query parameter the provider ignores, are shown but pass), 1 some
+    interaction relies on something it does not, 2 a pact or the spec was refused.
+    """
+    from rooms.compat.pact_spec_check import check_pacts
+    from rooms.contract_files import openapi_path
+
+    spec_path = spec or openapi_path()
+    try:
+        findings = check_pacts(list(pacts), spec_path)
+    except (SpecError, ValueError) as error:
+        raise refuse(error, output_format) from error
+    failed = [finding for finding in findings if finding.fails]
+    verdict = "relies-on-unpromised" if failed else "relies-only-on-promises"
+    if output_format == "json":
+        report = {
+            "spec": str(spec_path),
+            "verdict": verdict,
+            "findings": [finding.as_json() for finding in findings],
+        }
+        click.echo(json.dumps(report, indent=2))
+    else:
+        for finding in findings:
+            click.echo(f"{'WARNING' if not finding.fails else 'FAIL':8} {finding}")
+        click.echo(
+            f"verdict: {verdict} ({len(failed)} failing, {len(findings) - len(failed)} warnings)"
+        )
+    if failed:
+        raise SystemExit(EXIT_BREAKING)
