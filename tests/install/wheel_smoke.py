@@ -244,6 +244,12 @@ def rooms_commands(bin_dir: Path, work: Path, outcome: Outcome) -> None:
     if "avro-incompatible-version" not in rules:
         raise SmokeFailure(f"rooms contracts diff missed an incompatible Avro version: {rules}")
     outcome.checks.append("rooms contracts diff on Avro schemas (incompatible v3)")
+    # The pact cross-check on the project's pacts, against the contract bundled in the wheel.
+    checked = run([rooms, "contracts", "pacts", ROOT / "contracts" / "pacts", "--format", "json"])
+    verdict = json.loads(expect(checked, 0, "rooms contracts pacts on contracts/pacts"))["verdict"]
+    if verdict != "relies-only-on-promises":
+        raise SmokeFailure(f"rooms contracts pacts: verdict {verdict}")
+    outcome.checks.append("rooms contracts pacts on contracts/pacts (bundled spec)")
     # The outbox of a database nobody has used yet: empty, and said plainly.
     database = work / "empty.sqlite3"
     database.unlink(missing_ok=True)
