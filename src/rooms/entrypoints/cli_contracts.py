@@ -8,11 +8,9 @@ from pathlib import Path
 
 import click
 
-from rooms.compat.change_report import Severity
-from rooms.compat.contracts_diff import diff_contracts
-from rooms.compat.contracts_source import SourceError, repository_root
-from rooms.compat.openapi_document import DocumentRefused
-from rooms.compat.openapi_resolve import SpecError
+# The guards import their validators and checkers inside each command: `rooms --help` and
+# the service's own commands need none of them. Every refusal they raise is a ValueError
+# (SourceError, SpecError, DocumentRefused).
 
 # Exit codes: 0 compatible, 1 a change that fails the check, 2 an input was refused (it could
 # not be read, is not valid, or is of a version the guard does not judge): no verdict at all.
@@ -26,6 +24,8 @@ class UnreadableContracts(click.ClickException):
 
 def refuse(error: Exception, output_format: str) -> UnreadableContracts:
     """The one message a refused input gets; in JSON, a report whose verdict is "refused"."""
+    from rooms.compat.openapi_document import DocumentRefused
+
     if output_format == "json":
         refused = [error.as_json()] if isinstance(error, DocumentRefused) else []
         report = {"verdict": "refused", "message": str(error), "refused": refused}
@@ -82,10 +82,14 @@ def diff(
     fails the check, 1 a breaking change (or a warning with --fail-on warning), 2 an input
     refused (unreadable, invalid, Swagger 2.0 or an OpenAPI version other than 3.0/3.1).
     """
+    from rooms.compat.change_report import Severity
+    from rooms.compat.contracts_diff import diff_contracts
+    from rooms.compat.contracts_source import repository_root
+
     root = repo or repository_root(Path.cwd())
     try:
         report = diff_contracts(base, head, repo=root, today=today.date() if today else None)
-    except (SourceError, SpecError, ValueError) as error:
+    except ValueError as error:
         raise refuse(error, output_format) from error
     click.echo(report.as_json() if output_format == "json" else report.as_text())
     if report.fails(Severity(fail_on)):
@@ -122,7 +126,7 @@ def pacts(pacts: tuple[Path, ...], spec: Path | None, output_format: str) -> Non
     spec_path = spec or openapi_path()
     try:
         findings = check_pacts(list(pacts), spec_path)
-    except (SpecError, ValueError) as error:
+    except ValueError as error:
         raise refuse(error, output_format) from error
     failed = [finding for finding in findings if finding.fails]
     verdict = "relies-on-unpromised" if failed else "relies-only-on-promises"
