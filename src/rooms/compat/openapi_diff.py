@@ -72,6 +72,7 @@ class OpenApiDiff(ParameterDiff, WebhookDiff, SecurityDiff):
         self._request_body(old, new)
         self._responses(old, new)
         self._security(old, new)
+        self._callbacks(old, new)
 
 
 def diff_openapi(

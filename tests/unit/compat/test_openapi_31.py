@@ -349,3 +349,37 @@ def test_webhooks_are_compared_like_operations_with_directions_swapped(
     reported = "\n".join(map(str, changes))
     assert _verdict(changes) == verdict, reported
     assert rule in {change.rule for change in changes}, reported
+
+
+def _with_callback(payload: dict[str, Any]) -> dict[str, Any]:
+    callback = {
+        "{$request.body#/url}": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": payload}}},
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    }
+    operation = {
+        "callbacks": {"roomChanged": callback},
+        "responses": {"202": {"description": "ok"}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/subscriptions": {"post": operation}},
+    }
+
+
+def test_callbacks_are_compared_with_the_payload_as_the_providers_response() -> None:
+    changes = diff_openapi(_with_callback(ROOM), _with_callback({**ROOM, "required": []}), TODAY)
+    assert _verdict(changes) == "breaking"
+    [change] = changes
+    assert change.rule == "response-property-became-optional"
+    assert change.location.startswith("POST /subscriptions callback roomChanged")
+    looser_reader = diff_openapi(
+        _with_callback(ROOM),
+        _with_callback({**ROOM, "properties": {**ROOM["properties"], "x": STRING}}),
+        TODAY,
+    )
+    assert _verdict(looser_reader) == "compatible"
