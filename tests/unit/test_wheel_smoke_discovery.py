@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.install.wheel_smoke import ROOT, _click_commands, _requirement_name, distributions
+from tests.install.wheel_smoke import ROOT, _click_commands, distributions
 
 
 def test_every_pyproject_with_a_project_at_the_top_or_one_folder_down_is_a_distribution(
@@ -36,8 +36,3 @@ def test_click_subcommands_are_read_from_help_and_argparse_has_none() -> None:
     click_help = "Usage: rooms [OPTIONS]\n\nOptions:\n  --help  Show.\n\nCommands:\n  db     The schema.\n  serve  Serve.\n"
     assert _click_commands(click_help) == ["db", "serve"]
     assert _click_commands("usage: rooms-mock [-h] [spec]\n\noptions:\n  -h, --help\n") == []
-
-
-def test_requirement_names_are_normalised() -> None:
-    assert _requirement_name("Open_API.spec-validator>=0.7") == "open-api-spec-validator"
-    assert _requirement_name("connexion[flask]>=3.3,<4") == "connexion"
