@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT = 300  # seconds for one distribution's sdist and wheel
@@ -224,50 +225,81 @@ def rooms_commands(bin_dir: Path, work: Path, outcome: Outcome) -> None:
     outcome.checks.append("rooms events list on an empty SQLite file")
 
 
-def rooms_mock_commands(bin_dir: Path, work: Path, outcome: Outcome) -> None:
-    """The mock starts on its bundled contract and answers one request from it."""
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (work / "rooms-mock.log").open("w")
-    server = subprocess.Popen(
-        [str(bin_dir / "rooms-mock"), "--port", str(port), "--no-reload"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=work,  # no contracts/ here: the mock must find the contract in its wheel
-    )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SmokeFailure(
-                    f"rooms-mock did not start: {(work / 'rooms-mock.log').read_text()}"
-                )
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}/rooms"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            body = json.loads(response.read())
-            if response.status != 200 or not isinstance(body, dict | list):
-                raise SmokeFailure(f"GET {url}: {response.status} {body!r}")
-        outcome.checks.append("rooms-mock start and GET /rooms")
-    finally:
-        server.terminate()
+        return int(probe.getsockname()[1])
+
+
+def serve_and_get(
+    command: list[str | Path], port: int, path: str, work: Path, env: dict[str, str] | None = None
+) -> Any:
+    """Start a server, wait (bounded) until it listens, GET `path`, stop it; the JSON body."""
+    name = Path(command[0]).name
+    log_path = work / f"{name}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(part) for part in command],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=work,  # no contracts/ here: the contract must come from the wheel
+            env={**os.environ, **(env or {})},
+        )
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SmokeFailure(f"{name} did not start: {log_path.read_text()}")
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            url = f"http://127.0.0.1:{port}{path}"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status != 200:
+                    raise SmokeFailure(f"{name}: GET {url} answered {response.status}")
+                return json.loads(response.read())
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+
+
+def rooms_serve_commands(bin_dir: Path, work: Path, outcome: Outcome) -> None:
+    """The service migrates a new SQLite file, serves its bundled contract and lists no rooms."""
+    database = work / "served.sqlite3"
+    database.unlink(missing_ok=True)
+    env = {"ROOMS_DATABASE_URL": f"sqlite:///{database}", "ROOMS_API_KEYS": "smoke-test-key"}
+    upgraded = run([bin_dir / "rooms", "db", "upgrade"], env=env, cwd=work)
+    expect(upgraded, 0, "rooms db upgrade on a new SQLite file")
+    outcome.checks.append("rooms db upgrade on a new SQLite file")
+    port = _free_port()
+    page = serve_and_get(
+        [bin_dir / "rooms", "serve", "--port", str(port)], port, "/rooms", work, env
+    )
+    if not isinstance(page, dict) or page.get("items") != []:
+        raise SmokeFailure(f"rooms serve: GET /rooms on an empty database answered {page!r}")
+    outcome.checks.append("rooms serve start and GET /rooms")
+
+
+def rooms_mock_commands(bin_dir: Path, work: Path, outcome: Outcome) -> None:
+    """The mock starts on its bundled contract and answers one request from it."""
+    port = _free_port()
+    command: list[str | Path] = [bin_dir / "rooms-mock", "--port", str(port), "--no-reload"]
+    body = serve_and_get(command, port, "/rooms", work)
+    if not isinstance(body, dict | list):
+        raise SmokeFailure(f"rooms-mock: GET /rooms answered {body!r}")
+    outcome.checks.append("rooms-mock start and GET /rooms")
 
 
 # Commands beyond --help, per console script; a script not named here gets --help only.
-REAL_COMMANDS: dict[str, Callable[[Path, Path, Outcome], None]] = {
-    "rooms": rooms_commands,
-    "rooms-mock": rooms_mock_commands,
+REAL_COMMANDS: dict[str, list[Callable[[Path, Path, Outcome], None]]] = {
+    "rooms": [rooms_commands, rooms_serve_commands],
+    "rooms-mock": [rooms_mock_commands],
 }
 
 
@@ -279,8 +311,8 @@ def smoke(uv: Path, dist: Distribution, wheel: Path, links: list[Path], work: Pa
     outcome.checks.append(f"installed {wheel.name} with runtime dependencies only")
     for script in dist.scripts:
         help_everywhere(bin_dir, script, outcome)
-        if script in REAL_COMMANDS:
-            REAL_COMMANDS[script](bin_dir, scratch, outcome)
+        for commands in REAL_COMMANDS.get(script, []):
+            commands(bin_dir, scratch, outcome)
     return outcome
 
 
