@@ -73,3 +73,22 @@ def judge_removal(node: Mapping[str, Node], today: dt.date, what: str) -> Remova
         "removed-after-sunset",
         f"{what} removed after its sunset date {date.isoformat()}",
     )
+
+
+def judge_deprecation(
+    old: Mapping[str, Node], new: Mapping[str, Node], what: str
+) -> Removal | None:
+    """An element kept in both versions that became deprecated (or stopped being): deprecating
+    without a sunset is a warning, since the element can then never be removed."""
+    if is_deprecated(new) and not is_deprecated(old):
+        date = sunset(new.get("x-sunset"))
+        if date is None:
+            return Removal(
+                Severity.WARNING,
+                "deprecated-without-sunset",
+                f"{what} deprecated without an x-sunset date, so it can never be removed",
+            )
+        return Removal(Severity.INFO, "deprecated", f"{what} deprecated, sunset {date.isoformat()}")
+    if is_deprecated(old) and not is_deprecated(new):
+        return Removal(Severity.INFO, "reactivated", f"{what} no longer deprecated")
+    return None

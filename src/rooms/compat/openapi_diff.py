@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from rooms.compat.change_report import Change, Severity
-from rooms.compat.deprecation import judge_removal, sunset
+from rooms.compat.deprecation import judge_deprecation, judge_removal
 from rooms.compat.openapi_operation_model import Operation, operations
 from rooms.compat.openapi_parameter_diff import ParameterDiff
 from rooms.compat.openapi_resolve import Node, Resolver
@@ -51,23 +51,11 @@ class OpenApiDiff(ParameterDiff, WebhookDiff, SecurityDiff):
                 label,
                 f"operationId {old.node.get('operationId')!r} -> {new.node.get('operationId')!r}",
             )
-        if new.node.get("deprecated") is True and old.node.get("deprecated") is not True:
-            if sunset(new.node.get("x-sunset")) is None:
-                self.emit(
-                    Severity.WARNING,
-                    "operation-deprecated-without-sunset",
-                    label,
-                    "deprecated without an x-sunset date, so it can never be removed",
-                )
-            else:
-                self.emit(
-                    Severity.INFO,
-                    "operation-deprecated",
-                    label,
-                    f"deprecated, sunset {new.node.get('x-sunset')}",
-                )
-        elif old.node.get("deprecated") is True and new.node.get("deprecated") is not True:
-            self.emit(Severity.INFO, "operation-reactivated", label, "no longer deprecated")
+        deprecation = judge_deprecation(old.node, new.node, "operation")
+        if deprecation is not None:
+            self.emit(
+                deprecation.severity, f"operation-{deprecation.rule}", label, deprecation.message
+            )
         self._parameters(old, new)
         self._request_body(old, new)
         self._responses(old, new)

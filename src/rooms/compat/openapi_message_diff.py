@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rooms.compat.change_report import Severity
-from rooms.compat.deprecation import is_deprecated, judge_removal
+from rooms.compat.deprecation import is_deprecated, judge_deprecation, judge_removal
 from rooms.compat.openapi_diff_base import DiffBase
 from rooms.compat.openapi_operation_model import (
     Operation,
@@ -182,6 +182,14 @@ class MessageDiff(DiffBase):
                 Severity.INFO, "response-header-added", f"{where} header {name}", "header added"
             )
         for name in sorted(old_headers.keys() & new_headers.keys()):
+            deprecation = judge_deprecation(old_headers[name], new_headers[name], "header")
+            if deprecation is not None:
+                self.emit(
+                    deprecation.severity,
+                    f"response-header-{deprecation.rule}",
+                    f"{where} header {name}",
+                    deprecation.message,
+                )
             if (
                 old_headers[name].get("required") is True
                 and new_headers[name].get("required") is not True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rooms.compat.change_report import Severity
-from rooms.compat.deprecation import is_deprecated, judge_removal
+from rooms.compat.deprecation import is_deprecated, judge_deprecation, judge_removal
 from rooms.compat.openapi_diff_base import DiffBase
 from rooms.compat.openapi_operation_model import (
     TEMPLATE_PARAMETER,
@@ -113,6 +113,14 @@ class ParameterDiff(DiffBase):
             )
 
     def _parameter(self, where: str, old: Mapping[str, Node], new: Mapping[str, Node]) -> None:
+        deprecation = judge_deprecation(old, new, "parameter")
+        if deprecation is not None:
+            self.emit(
+                deprecation.severity,
+                f"request-parameter-{deprecation.rule}",
+                where,
+                deprecation.message,
+            )
         was_required, now_required = old.get("required") is True, new.get("required") is True
         if now_required and not was_required:
             self.emit(

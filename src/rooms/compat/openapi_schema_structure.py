@@ -4,7 +4,7 @@ unevaluated properties, positions, dependencies, and oneOf/anyOf alternatives.""
 from __future__ import annotations
 
 from rooms.compat.change_report import Severity
-from rooms.compat.deprecation import is_deprecated, judge_removal
+from rooms.compat.deprecation import is_deprecated, judge_deprecation, judge_removal
 from rooms.compat.openapi_resolve import Node, freeze
 from rooms.compat.openapi_schema_diff_base import SchemaDiffBase
 from rooms.compat.openapi_schema_model import (
@@ -106,6 +106,18 @@ class StructureKeywords(SchemaDiffBase):
                         f"{name!r} is now always returned",
                     )
             if name in old_props and name in new_props:
+                deprecation = judge_deprecation(
+                    flatten(self.old, old_props[name]),
+                    flatten(self.new, new_props[name]),
+                    f"property {name!r}",
+                )
+                if deprecation is not None:
+                    self.emit(
+                        deprecation.severity,
+                        f"{direction}-property-{deprecation.rule}",
+                        where,
+                        deprecation.message,
+                    )
                 self.compare(old_props[name], new_props[name], direction, where)
 
     def _compare_additional(
