@@ -75,6 +75,8 @@ def read_structured(path: Path, what: str) -> Any:
     """YAML or JSON from `path` (JSON is YAML), or a refusal naming the parse error."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except RecursionError as error:
+        raise DocumentRefused(path, None, [Problem("$", "nested too deeply to read")]) from error
     except (OSError, UnicodeDecodeError) as error:
         raise DocumentRefused(
             path, None, [Problem("$", f"cannot read the {what}: {error}")]

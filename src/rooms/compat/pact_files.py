@@ -123,7 +123,7 @@ def load_pact(path: Path) -> PactFile:
         raise DocumentRefused(
             path, None, [Problem("$", f"cannot read the pact: {error}")]
         ) from error
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise DocumentRefused(path, None, [Problem("$", f"not JSON: {error}")]) from error
     version = declared_pact_version(content.get("metadata") if isinstance(content, dict) else None)
     declared = None if version is None else f"Pact {version}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from rooms.compat.openapi_document import load_openapi
+from rooms.compat.openapi_document import DocumentRefused, Problem, load_openapi
 from rooms.compat.pact_files import load_pact, pact_paths
 from rooms.compat.pact_matchers import check_matcher, rules_by_category, schema_at
 from rooms.compat.pact_security import check_security
@@ -65,7 +65,11 @@ def check_pacts(pacts: Path | Sequence[Path], spec_path: Path) -> list[Finding]:
     for pact in loaded:
         for interaction in pact.http_interactions():
             # Message interactions are Avro's business (fingerprints), not OpenAPI's.
-            findings += check_interaction(index, pact.path.name, interaction)
+            try:
+                findings += check_interaction(index, pact.path.name, interaction)
+            except RecursionError as error:
+                problem = Problem("$.interactions", "a body nested too deeply to check")
+                raise DocumentRefused(pact.path, f"Pact {pact.version}", [problem]) from error
     return findings
 
 

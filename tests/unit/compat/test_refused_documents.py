@@ -116,3 +116,13 @@ def test_refusal_is_not_the_breaking_status(tmp_path: Path) -> None:
     broken = _write(tmp_path / "broken.yaml", {"openapi": "3.0.3", "paths": {}})
     code, _, _ = _diff(openapi_path(), broken)
     assert code not in (0, 1)
+
+
+def test_a_document_nested_too_deeply_to_read_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("openapi: 3.0.3\nx-deep: " + "[" * 20000 + "]" * 20000 + "\n")
+    with pytest.raises(DocumentRefused, match="nested too deeply"):
+        load_openapi(deep)
+    result = CliRunner().invoke(main, ["contracts", "pacts", str(tmp_path), "--spec", str(deep)])
+    assert result.exit_code == 2
+    assert "nested too deeply" in result.stderr
