@@ -383,3 +383,26 @@ def test_callbacks_are_compared_with_the_payload_as_the_providers_response() -> 
         TODAY,
     )
     assert _verdict(looser_reader) == "compatible"
+
+
+@pytest.mark.parametrize(
+    ("base", "head"),
+    [
+        ({"type": "string", "not": {"enum": ["a"]}}, {"type": "string", "not": {"enum": ["b"]}}),
+        ({"type": "array", "contains": STRING}, {"type": "array", "contains": {"type": "integer"}}),
+        ({"type": "object"}, {"type": "object", "patternProperties": {"^x": STRING}}),
+        (
+            {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}},
+            {"type": "object"},
+        ),
+    ],
+)
+def test_a_keyword_no_rule_judges_is_a_warning_naming_it_never_unchanged(
+    base: dict[str, Any], head: dict[str, Any]
+) -> None:
+    changes = diff_openapi(_doc("3.1.0", base, "request"), _doc("3.1.0", head, "request"), TODAY)
+    assert {(change.rule, change.severity) for change in changes} == {
+        ("request-keyword-not-judged", "warning")
+    }
+    changed = {k for k in base.keys() | head.keys() if base.get(k) != head.get(k)}
+    assert {change.message.split()[0] for change in changes} == changed
