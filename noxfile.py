@@ -20,6 +20,7 @@ nox.options.sessions = [
     "mock",
     "pact",
     "compat",
+    "wheels",
     "coverage",  # after contract, mock and pact: it joins what they recorded
 ]
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
@@ -403,3 +404,20 @@ def coverage(session: nox.Session) -> None:
     # suites wrote to reports/coverage/ and fails on a documented response none exercised.
     session.install("-e", ".")
     session.run("python", "-m", "tests.contract_coverage.report", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def wheels(session: nox.Session) -> None:
+    """Build every distribution, install each wheel alone in a fresh venv, run its commands."""
+    # Only uv: the smoke script is standard library, and what it checks must come from the
+    # wheels' own runtime dependencies, never from this session's environment.
+    session.install("uv")
+    work = Path(session.create_tmp()) / "wheels"
+    session.run(
+        "python",
+        str(ROOT / "tests" / "install" / "wheel_smoke.py"),
+        "--uv",
+        str(Path(session.bin) / "uv"),
+        "--work",
+        str(work),
+    )

@@ -64,6 +64,21 @@ def _location(stored: StoredVersion) -> str:
     return f"{stored.subject} v{stored.version}"
 
 
+def _checked_against(
+    versions: dict[int, StoredVersion], number: int, mode: str
+) -> list[tuple[int, StoredVersion]]:
+    """The earlier versions `mode` compares version `number` with, as Confluent's registry
+    does: every earlier one for the _TRANSITIVE modes, only the latest earlier one for
+    BACKWARD, FORWARD and FULL, none for NONE. An unknown mode gets every earlier one, and
+    the checker says it does not know the mode."""
+    earlier = [(n, v) for n, v in sorted(versions.items()) if n < number]
+    if mode == "NONE":
+        return []
+    if mode in {"BACKWARD", "FORWARD", "FULL"}:
+        return earlier[-1:]
+    return earlier
+
+
 def diff_avro_versions(
     base: Iterable[StoredVersion], head: Iterable[StoredVersion], check: PairCheck | None
 ) -> list[Change]:
@@ -71,7 +86,8 @@ def diff_avro_versions(
 
     A version already in `base` has been released: consumers hold data written with it, so
     changing or deleting it is breaking whatever the checker says. A version new in `head` is
-    checked against every earlier stored version of its subject, under the mode it declares;
+    checked against the earlier stored versions of its subject its declared mode names
+    (all of them when transitive, the latest otherwise, none for NONE), under that mode;
     with no checker (`check` None) each such pair is reported as a warning, never passed over.
     """
     released, proposed = _by_subject(base), _by_subject(head)
@@ -123,9 +139,7 @@ def diff_avro_versions(
                 _location(stored),
                 f"new version, declared {stored.mode}",
             )
-            for earlier_number, earlier in sorted(versions.items()):
-                if earlier_number >= number:
-                    break
+            for earlier_number, earlier in _checked_against(versions, number, stored.mode):
                 if check is None:
                     emit(
                         Severity.WARNING,

@@ -16,7 +16,8 @@ from rooms.compat.avro_contracts_diff import PairCheck, diff_avro_versions, stor
 from rooms.compat.change_report import Change, Severity, sort_changes, worst_severity
 from rooms.compat.contracts_source import ContractTree, contract_tree
 from rooms.compat.openapi_diff import diff_openapi
-from rooms.compat.openapi_resolve import SpecError, load_document
+from rooms.compat.openapi_document import load_openapi
+from rooms.compat.openapi_resolve import SpecError
 
 # Compares the Avro schemas of two versions (the base's folder, None when it had none, and
 # the head's). The installed one lists versions with the schema store and asks the evolution
@@ -126,7 +127,9 @@ def _openapi_changes(base: ContractTree, head: ContractTree, today: dt.date) -> 
             )
         ]
     try:
-        return diff_openapi(load_document(base.openapi), load_document(head.openapi), today)
+        # Both sides validated under the version each declares before anything is compared.
+        old, new = load_openapi(base.openapi), load_openapi(head.openapi)
+        return diff_openapi(old.content, new.content, today)
     except RecursionError as error:
         # Schemas nested thousands deep are no contract anyone wrote; refuse them cleanly.
         raise SpecError("the OpenAPI documents are nested too deeply to compare") from error

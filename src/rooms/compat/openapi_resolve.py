@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from rooms.compat.openapi_schema_dialect import normalise_schema
+
 Node = Any  # a parsed YAML/JSON value: dict, list, str, int, float, bool or None
 
 # Keys that document a schema or an operation without constraining a single byte on the wire.
@@ -45,6 +47,10 @@ class Resolver:
 
     def __init__(self, document: Mapping[str, Node]) -> None:
         self.document = document
+        # In 3.1 (JSON Schema 2020-12) keywords beside a `$ref` apply too; 3.0 ignores them.
+        self.ref_siblings_apply = str(document.get("openapi", "")).startswith("3.1")
+        # One `allOf` form per `$ref`-with-siblings node, so identity-based cycle checks hold.
+        self._with_siblings: dict[int, dict[str, Node]] = {}
 
     def pointer(self, ref: str) -> Node:
         if not ref.startswith("#"):
@@ -63,10 +69,23 @@ class Resolver:
         return node
 
     def deref(self, node: Node) -> Node:
-        """The node a chain of `$ref`s ends on (sibling keys of `$ref` are ignored, as 3.0 says)."""
+        """The node a chain of `$ref`s ends on. Sibling keys of `$ref` are ignored, as 3.0
+        says; in 3.1 constraining siblings apply with the target, as `allOf` of both."""
         seen: set[str] = set()
         while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
+            if self.ref_siblings_apply:
+                siblings = {
+                    key: value
+                    for key, value in node.items()
+                    if key != "$ref"
+                    and key not in DOCUMENTATION_KEYS
+                    and not str(key).startswith("x-")
+                }
+                if siblings:
+                    return self._with_siblings.setdefault(
+                        id(node), {"allOf": [{"$ref": ref}], **siblings}
+                    )
             if ref in seen:
                 raise SpecError(f"$ref {ref!r} refers to itself without ever reaching a value")
             seen.add(ref)
@@ -90,7 +109,7 @@ class Resolver:
             try:
                 return {
                     key: _order_free(key, self._canonical(value, stack))
-                    for key, value in sorted(node.items())
+                    for key, value in sorted(normalise_schema(node).items())
                     if key not in DOCUMENTATION_KEYS and not str(key).startswith("x-")
                 }
             finally:

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 import click
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from rooms.adapters.orm import outbox
 from rooms_events import AvroDecodeError, DecodedEvent, decode_event
@@ -68,7 +68,17 @@ def list_events(show_all: bool, limit: int) -> None:
     from rooms.adapters.database import make_engine
     from rooms.entrypoints.cli import load_settings
 
-    engine = make_engine(load_settings().database_url)
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    if not inspect(engine).has_table(outbox.name):
+        # A database never migrated (an empty SQLite file) has no events; say why it is empty,
+        # since a mistyped path would look the same.
+        click.echo(
+            f"{settings.database_url}: no outbox table (never migrated; `rooms db upgrade` "
+            "creates it), so no events",
+            err=True,
+        )
+        return
     query = select(outbox).order_by(outbox.c.id).limit(limit)
     if not show_all:
         query = query.where(outbox.c.published_at.is_(None))

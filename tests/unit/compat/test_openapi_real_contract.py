@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from rooms.compat.openapi_diff import HTTP_METHODS, diff_openapi
+from rooms.compat.openapi_diff import diff_openapi
+from rooms.compat.openapi_operation_model import HTTP_METHODS
 from rooms.compat.openapi_resolve import Resolver, load_document
 from rooms.contract_files import openapi_path
 

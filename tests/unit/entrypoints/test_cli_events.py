@@ -38,3 +38,15 @@ def test_relay_and_consume_need_a_broker_url(monkeypatch: pytest.MonkeyPatch) ->
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 2
         assert "ROOMS_AMQP_URL" in result.output
+
+
+def test_an_empty_database_lists_no_events_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    monkeypatch.setenv("ROOMS_DATABASE_URL", f"sqlite:///{empty}")
+    result = CliRunner().invoke(main, ["events", "list"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "no outbox table" in result.stderr
