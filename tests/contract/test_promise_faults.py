@@ -12,11 +12,12 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
-from rooms.adapters.avro import AvroEventEncoder, SchemaStore
+from rooms.adapters.avro import AvroEventEncoder
 from rooms.bootstrap import bootstrap
 from rooms.entrypoints.app import create_app
 from rooms.service_layer.room_service import RoomService
 from rooms.service_layer.unit_of_work import UnitOfWorkFactory
+from rooms_events import SchemaStore
 from tests.conftest import API_KEY, make_settings, open_app
 from tests.contract.fault_score import FaultJudge
 from tests.contract.promise_checks import PROMISE_CHECKS
