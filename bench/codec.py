@@ -4,14 +4,15 @@ Decode: `rooms_events.decode` (header checks, fingerprint lookup, bounded readin
 fastavro's `schemaless_reader` on the same bodies after the 10-byte header. Encode:
 `rooms_events.encode` (header + body) against `schemaless_writer` of the same records.
 The messages are the committed samples (contracts/samples/, one per AsyncAPI example).
-Rounds alternate between the two and the best round of each counts, so a busy shared
-machine slows both alike. Run with `nox -s bench -- bench/codec.py`.
+Short turns of the two alternate and the median pair's ratio is reported, so a busy
+shared machine slows both alike. Run with `nox -s bench -- bench/codec.py`.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import statistics
 import time
 from collections.abc import Callable
 
@@ -20,28 +21,35 @@ from fastavro import schemaless_reader, schemaless_writer
 from rooms_events import HEADER_SIZE, SchemaStore, decode, encode
 from rooms_events.contract_files import samples_dir
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-PER_ROUND = int(os.environ.get("BENCH_MESSAGES", "20000"))
+PAIRS = int(os.environ.get("BENCH_PAIRS", "60"))
+PER_TURN = int(os.environ.get("BENCH_MESSAGES", "2000"))
 
 
-def best_rate(operation: Callable[[], None], batch: int) -> float:
-    """Messages per second in one round of `PER_ROUND` messages (`batch` per call)."""
-    calls = max(1, PER_ROUND // batch)
+def seconds(operation: Callable[[], None], calls: int) -> float:
     started = time.perf_counter()
     for _ in range(calls):
         operation()
-    return calls * batch / (time.perf_counter() - started)
+    return time.perf_counter() - started
 
 
 def compare(name: str, ours: Callable[[], None], raw: Callable[[], None], batch: int) -> None:
-    rates: dict[str, list[float]] = {"ours": [], "raw": []}
-    for _ in range(ROUNDS):
-        rates["ours"].append(best_rate(ours, batch))
-        rates["raw"].append(best_rate(raw, batch))
-    best_ours, best_raw = max(rates["ours"]), max(rates["raw"])
+    """Short turns of ours and raw, back to back, many times: on a shared machine a load
+    spike hits both turns of a pair alike, and the median pair is what is reported."""
+    calls = max(1, PER_TURN // batch)
+    ratios, ours_rates, raw_rates = [], [], []
+    for turn in range(PAIRS):
+        # Alternating who goes first, so neither always runs on a warmer cache.
+        first, second = (ours, raw) if turn % 2 == 0 else (raw, ours)
+        a, b = seconds(first, calls), seconds(second, calls)
+        ours_s, raw_s = (a, b) if turn % 2 == 0 else (b, a)
+        ratios.append(raw_s / ours_s)  # rate ratio: ours / raw
+        ours_rates.append(calls * batch / ours_s)
+        raw_rates.append(calls * batch / raw_s)
     print(
-        f"{name}: rooms_events {best_ours:10.0f}/s   raw fastavro {best_raw:10.0f}/s   "
-        f"ratio {best_ours / best_raw:.2f}x"
+        f"{name}: rooms_events {statistics.median(ours_rates):10.0f}/s   "
+        f"raw fastavro {statistics.median(raw_rates):10.0f}/s   "
+        f"ratio {statistics.median(ratios):.2f}x (median of {PAIRS} pairs; "
+        f"quartiles {statistics.quantiles(ratios, n=4)[0]:.2f}-{statistics.quantiles(ratios, n=4)[2]:.2f})"
     )
 
 
@@ -53,7 +61,7 @@ def main() -> None:
     decoded = [decode(store, body) for body in bodies]
     pairs = [(body, d.writer.parsed) for body, d in zip(bodies, decoded, strict=True)]
     written = [(d.writer, d.record) for d in decoded]
-    print(f"{len(bodies)} sample messages, {ROUNDS} rounds of {PER_ROUND} each, best round")
+    print(f"{len(bodies)} sample messages; {PAIRS} pairs of turns of {PER_TURN} messages each")
 
     def decode_ours() -> None:
         for body in bodies:

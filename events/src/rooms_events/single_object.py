@@ -12,8 +12,7 @@ reading stays in C throughout, which is what keeps decoding at raw fastavro's sp
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastavro import schemaless_reader, schemaless_writer
 
@@ -27,8 +26,10 @@ class AvroDecodeError(ValueError):
     """These bytes are not a single-object encoded record this store can read."""
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
+    """Immutable; a NamedTuple because it is built once per message and a frozen dataclass's
+    __init__ costs several times more (bench/codec.py counts every microsecond)."""
+
     writer: SchemaVersion  # the schema the producer wrote with
     reader: SchemaVersion  # the schema the record was resolved into
     record: dict[str, Any]
@@ -55,14 +56,15 @@ def decode(
         raise AvroDecodeError(f"expected bytes, got {type(payload).__name__}")
     if not isinstance(payload, bytes):
         payload = bytes(payload)
-    if len(payload) < HEADER_SIZE:
-        raise AvroDecodeError(f"{len(payload)} bytes is shorter than the {HEADER_SIZE}-byte header")
-    if payload[:2] != MARKER:
+    if not payload.startswith(MARKER) or len(payload) < HEADER_SIZE:
+        if len(payload) < HEADER_SIZE:
+            raise AvroDecodeError(
+                f"{len(payload)} bytes is shorter than the {HEADER_SIZE}-byte header"
+            )
         raise AvroDecodeError(f"marker is {payload[:2].hex()}, not c301: not single-object encoded")
-    fingerprint = payload[2:HEADER_SIZE]
-    writer = store.by_fingerprint(fingerprint)
+    writer = store.by_fingerprint(payload[2:HEADER_SIZE])
     if writer is None:
-        raise AvroDecodeError(f"no stored schema has fingerprint {fingerprint.hex()}")
+        raise AvroDecodeError(f"no stored schema has fingerprint {payload[2:HEADER_SIZE].hex()}")
     target = reader or store.latest(writer.name)
     stream = io.BytesIO(payload)
     stream.seek(HEADER_SIZE)
@@ -80,4 +82,4 @@ def decode(
         raise AvroDecodeError(f"{left} bytes left over after the {writer.label} record")
     if not isinstance(record, dict):
         raise AvroDecodeError(f"{writer.label} did not decode to a record")
-    return Decoded(writer=writer, reader=target, record=record)
+    return Decoded(writer, target, record)
