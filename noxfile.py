@@ -154,6 +154,9 @@ def mock(session: nox.Session) -> None:
     if shutil.which("uv") is None:
         session.install("build")
     session.run("python", str(ROOT / "mocks" / "tools" / "check_distribution.py"))
+    # Fidelity: the same request sequences to the stateful mock and the real service, compared
+    # (status, named headers, body shape); prints the agreement rate (about 30 s).
+    session.run("python", str(ROOT / "mocks" / "tools" / "differential.py"), "--sequences", "10")
     contract_conftest = ROOT / "tests" / "contract" / "conftest.py"
     if not contract_conftest.exists() or "--base-url" not in contract_conftest.read_text():
         session.log("tests/contract has no --base-url mode yet: mocks/tests checked the mock")

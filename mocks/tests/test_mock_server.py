@@ -188,3 +188,28 @@ def test_the_mock_needs_none_of_the_services_dependencies() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_write_listeners_survive_a_reload(tmp_path: Path) -> None:
+    from rooms_mock.engine import MockOptions
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    heard: list[Any] = []
+    engine = MockEngine.from_path(spec, MockOptions(stateful=True), on_write=heard.append)
+    app = MockApp(engine, watch=spec, poll_seconds=0.05)
+
+    async def reload() -> MockEngine:
+        watcher = asyncio.create_task(app._watch_spec(spec))
+        await asyncio.sleep(0.1)
+        spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        for _ in range(200):
+            if app.engine is not engine:
+                break
+            await asyncio.sleep(0.05)
+        watcher.cancel()
+        return app.engine
+
+    reloaded = asyncio.run(reload())
+    assert reloaded is not engine
+    assert reloaded.state.listeners == [heard.append]

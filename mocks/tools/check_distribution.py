@@ -27,6 +27,8 @@ TESTS = (
     "test_mock_responses_fixture.py",
     "test_mock_strict.py",
     "test_mock_compose.py",
+    "test_mock_specs.py",
+    "test_mock_fidelity.py",
 )
 TEST_DEPENDENCIES = ("pytest>=8", "jsonschema>=4", "responses>=0.25")
 

@@ -12,66 +12,27 @@ reads the proxy's journal: any response violation fails the run, naming it. Run 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
+from processes import BIN, free_port, start, start_service
+
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 KEY = "proxy-contract-key"
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"{process.args} exited with {process.returncode} before listening")
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listened on {port} within 30 s")
-
-
-def _start(stack: ExitStack, command: list[str], port: int, env: dict[str, str]) -> None:
-    process = subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603 (our own commands)
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-    stack.callback(stop)
-    _wait(port, process)
 
 
 def main() -> None:
     targets = sys.argv[1:] or ["tests/contract/test_operations.py"]
-    service, proxy = _port(), _port()
+    proxy = free_port()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as work:
-        database = f"sqlite:///{Path(work) / 'rooms.sqlite3'}"
-        env = {"ROOMS_API_KEYS": KEY, "ROOMS_DATABASE_URL": database}
-        _start(stack, [str(BIN / "rooms"), "serve", "--port", str(service)], service, env)
-        upstream = f"http://127.0.0.1:{service}"
+        upstream = start_service(stack, Path(work), KEY)
         spec = str(ROOT / "contracts" / "openapi.yaml")
         command = [str(BIN / "rooms-mock"), "proxy", spec, upstream, "--port", str(proxy), "-qq"]
-        _start(stack, command, proxy, {})
+        start(stack, command, proxy, {})
         url = f"http://127.0.0.1:{proxy}"
         suite = subprocess.run(  # noqa: S603 (pytest on the repo's own suite)
             [sys.executable, "-m", "pytest", "-q", *targets, "--base-url", url, "--api-key", KEY],

@@ -187,6 +187,8 @@ class MockApp:
                     flush=True,
                 )
                 continue
+            # Write listeners (event publishing) hear the reloaded engine's writes too.
+            engine.state.listeners.extend(self.engine.state.listeners)
             self.engine = engine
             if self._on_reload is not None:
                 self._on_reload(engine)

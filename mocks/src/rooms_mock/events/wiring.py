@@ -47,7 +47,7 @@ class MockEvents:
         engine.add_write_listener(self.relay)
 
     def attach(self, engine: MockEngine) -> None:
-        """Listen to the new engine after a reload; its spec's x-emits from now on."""
+        """Follow the engine a reload made: its spec's x-emits from now on, its writes heard."""
         from rooms_mock.events.contract import ContractError
         from rooms_mock.events.emitter import EventEmitter
 
@@ -55,7 +55,8 @@ class MockEvents:
             self.relay.emitter = EventEmitter(self.contract, engine.document)
         except ContractError as error:
             print(f"rooms-mock: {error}; the x-emits read before stay in force", flush=True)
-        engine.add_write_listener(self.relay)
+        if self.relay not in engine.state.listeners:  # MockApp carries listeners over a reload
+            engine.add_write_listener(self.relay)
 
     def describe(self, stateful: bool) -> list[str]:
         emits = self.relay.emitter.emits
