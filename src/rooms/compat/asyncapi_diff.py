@@ -6,7 +6,6 @@ relies on going away is breaking, and additions are not."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,28 +26,9 @@ _EXCHANGE_RULES = {
 }
 # Defaults of the AMQP channel binding (bindingVersion 0.3.0), so stating one changes nothing.
 _BINDING_DEFAULTS: Mapping[str, Node] = {"is": "routingKey"}
-_EXCHANGE_DEFAULTS: Mapping[str, Node] = {"vhost": "/"}
 _ACTION_DIRECTIONS = {"send": Direction.RESPONSE, "receive": Direction.REQUEST}
 # AMQP 0-9-1 delivery modes: 1 transient, 2 persistent (survives a broker restart).
 _PERSISTENT = 2
-
-
-_PARAMETER = re.compile(r"\{[^}]*\}")
-
-
-def _address_shape(address: str | None) -> str | None:
-    """`room.{roomId}` and `room.{id}` bind the same routing keys: only the name differs."""
-    return None if address is None else _PARAMETER.sub("{}", address)
-
-
-def _exchange(channel: Channel) -> Mapping[str, Node]:
-    exchange = channel.amqp.get("exchange")
-    return {**_EXCHANGE_DEFAULTS, **exchange} if isinstance(exchange, Mapping) else {}
-
-
-def _identity(channel: Channel) -> tuple[str | None, Node]:
-    """What a consumer binds to: the address (routing key) on an exchange."""
-    return channel.address, _exchange(channel).get("name")
 
 
 def _routing_keys(document: AsyncApiDocument, operation: Operation) -> frozenset[str]:
@@ -102,7 +82,7 @@ class AsyncApiDiff:
         renamed = [
             c.key
             for c in self.new.channels.values()
-            if _identity(c) == _identity(channel)
+            if c.identity == channel.identity
             and c.key not in self.old.channels
             and c.label not in self._renamed
         ]
@@ -124,9 +104,7 @@ class AsyncApiDiff:
         )
 
     def _compare_channel(self, old: Channel, new: Channel) -> None:
-        if old.address != new.address and _address_shape(old.address) == _address_shape(
-            new.address
-        ):
+        if old.address != new.address and old.address_shape == new.address_shape:
             self.emit(
                 Severity.WARNING,
                 "channel-parameter-renamed",
@@ -165,7 +143,7 @@ class AsyncApiDiff:
         self._compare_messages(old, new)
 
     def _compare_exchange(self, old: Channel, new: Channel) -> None:
-        was, now = _exchange(old), _exchange(new)
+        was, now = old.exchange, new.exchange
         for attribute, rule in _EXCHANGE_RULES.items():
             before, after = was.get(attribute), now.get(attribute)
             if before == after:
@@ -219,8 +197,8 @@ class AsyncApiDiff:
                 candidate.key not in self.old.operations
                 and candidate.label not in self._renamed
                 and candidate.action == operation.action
-                and _identity(self.new.channels[candidate.channel])
-                == _identity(self.old.channels[operation.channel])
+                and self.new.channels[candidate.channel].identity
+                == self.old.channels[operation.channel].identity
                 and candidate.messages >= operation.messages
             ):
                 self.emit(
@@ -248,7 +226,7 @@ class AsyncApiDiff:
                 f"{old.action!r} -> {new.action!r}",
             )
         old_channel, new_channel = self.old.channels[old.channel], self.new.channels[new.channel]
-        if old.channel != new.channel and _identity(old_channel) != _identity(new_channel):
+        if old.channel != new.channel and old_channel.identity != new_channel.identity:
             self.emit(
                 Severity.BREAKING,
                 "operation-channel-changed",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,11 @@ def _refuse_external(ref: str) -> Node:
     raise AsyncApiError(f"external $ref {ref!r}: no file loader was given for payload schemas")
 
 
+_PARAMETER = re.compile(r"\{[^}]*\}")
+# The AMQP binding's default for an exchange attribute (bindingVersion 0.3.0).
+_EXCHANGE_DEFAULTS: Mapping[str, Node] = {"vhost": "/"}
+
+
 @dataclass(frozen=True)
 class Channel:
     key: str  # its id under `channels`
@@ -37,6 +43,22 @@ class Channel:
     @property
     def label(self) -> str:
         return f"channel {self.key}"
+
+    @property
+    def address_shape(self) -> str | None:
+        """`room.{roomId}` and `room.{id}` bind the same routing keys: only the name differs."""
+        return None if self.address is None else _PARAMETER.sub("{}", self.address)
+
+    @property
+    def exchange(self) -> Mapping[str, Node]:
+        """The AMQP exchange's attributes, defaults filled in; empty when none is stated."""
+        exchange = self.amqp.get("exchange")
+        return {**_EXCHANGE_DEFAULTS, **exchange} if isinstance(exchange, Mapping) else {}
+
+    @property
+    def identity(self) -> tuple[str | None, Node]:
+        """What a consumer binds to: the address (routing key) on an exchange."""
+        return self.address, self.exchange.get("name")
 
 
 @dataclass(frozen=True)
