@@ -6,7 +6,6 @@ schema must read what senders still write with the old one."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
@@ -77,11 +76,7 @@ def _schema_differ(
     emit: Callable[[Severity, str, str, str], None],
     today: dt.date,
 ) -> SchemaDiffer:
-    # The engine gains a `today` (sunsets of deprecated properties) on branch i13-guards; pass
-    # it where the engine takes it, so this works before and after that branch is merged.
-    takes_today = "today" in {f.name for f in dataclasses.fields(SchemaDiffer)}
-    extra: dict[str, Any] = {"today": today} if takes_today else {}
-    return SchemaDiffer(old.resolver, new.resolver, emit, **extra)
+    return SchemaDiffer(old.resolver, new.resolver, emit, today=today)
 
 
 @dataclass
