@@ -27,6 +27,21 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int
     return value
 
 
+def _seconds(
+    env: Mapping[str, str], name: str, default: float, *, low: float, high: float
+) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number of seconds") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value}: expected seconds from {low} to {high}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -71,6 +86,29 @@ def _api_keys(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseTimeouts:
+    """How long a request may wait on the database before it is answered 503."""
+
+    # libpq and psycopg count connect time-outs in whole seconds, and never below 2.
+    connect_seconds: int = 2
+    # Waiting for a free pooled connection.
+    pool_seconds: float = 2.0
+    # One statement (PostgreSQL statement_timeout and lock_timeout; SQLite busy_timeout).
+    statement_seconds: float = 5.0
+    # Retry-After on a 503: about how long an outage takes to notice and fail over.
+    retry_after_seconds: int = 5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DatabaseTimeouts:
+        return cls(
+            connect_seconds=_int(env, "ROOMS_DB_CONNECT_TIMEOUT", 2, low=2, high=60),
+            pool_seconds=_seconds(env, "ROOMS_DB_POOL_TIMEOUT", 2.0, low=0.1, high=60),
+            statement_seconds=_seconds(env, "ROOMS_DB_STATEMENT_TIMEOUT", 5.0, low=0.1, high=600),
+            retry_after_seconds=_int(env, "ROOMS_RETRY_AFTER", 5, low=1, high=3600),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Keys that may write. Empty means no client can write until keys are configured
@@ -83,6 +121,7 @@ class Settings:
     # Apply migrations when the app starts; on by default for the embedded SQLite file.
     auto_migrate: bool = True
     log_level: str = "INFO"
+    db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -103,4 +142,5 @@ class Settings:
             validate_responses=_bool(env, "ROOMS_VALIDATE_RESPONSES", False),
             auto_migrate=_bool(env, "ROOMS_AUTO_MIGRATE", database_url.startswith("sqlite")),
             log_level=log_level,
+            db_timeouts=DatabaseTimeouts.from_env(env),
         )

@@ -31,6 +31,10 @@ def test_postgres_urls_get_the_psycopg_driver_and_no_auto_migration() -> None:
         ("ROOMS_VALIDATE_RESPONSES", "maybe"),
         ("ROOMS_API_KEYS", "short"),
         ("ROOMS_LOG_LEVEL", "chatty"),
+        ("ROOMS_DB_CONNECT_TIMEOUT", "1"),
+        ("ROOMS_DB_POOL_TIMEOUT", "soon"),
+        ("ROOMS_DB_STATEMENT_TIMEOUT", "0"),
+        ("ROOMS_RETRY_AFTER", "0"),
     ],
 )
 def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
@@ -41,3 +45,14 @@ def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
 def test_api_keys_are_split_and_trimmed() -> None:
     settings = Settings.from_env({"ROOMS_API_KEYS": " first-key-1 , second-key-2,"})
     assert settings.api_keys == ("first-key-1", "second-key-2")
+
+
+def test_database_waits_are_bounded_in_low_seconds_by_default() -> None:
+    timeouts = Settings.from_env({}).db_timeouts
+    assert timeouts.connect_seconds == 2
+    assert 0 < timeouts.pool_seconds <= 5
+    assert 0 < timeouts.statement_seconds <= 5
+    assert (
+        Settings.from_env({"ROOMS_DB_STATEMENT_TIMEOUT": "0.25"}).db_timeouts.statement_seconds
+        == 0.25
+    )

@@ -15,6 +15,7 @@ from connexion.resolver import Resolver
 from flask_injector import FlaskInjector
 from injector import Injector
 from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 
 from rooms.bootstrap import OpenApiSpec, bootstrap
@@ -25,6 +26,7 @@ from rooms.entrypoints import probe_handlers, room_handlers
 from rooms.entrypoints.api_keys import api_key_handler_factory
 from rooms.entrypoints.problems import (
     connexion_problem_response,
+    database_unavailable_handler,
     domain_error_response,
     http_exception_handler,
 )
@@ -119,6 +121,10 @@ class RoomsApp:
         )
         self.flask_app = self.connexion_app.app
         self.flask_app.register_error_handler(RoomError, domain_error_response)
+        # A database that refuses, stalls, cuts or times out is an outage, not a bug: 503.
+        unavailable = database_unavailable_handler(settings.db_timeouts.retry_after_seconds)
+        for error in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+            self.flask_app.register_error_handler(error, unavailable)
         FlaskInjector(app=self.flask_app, injector=injector)
         self._asgi = RequestMiddleware(self.connexion_app, max_body_bytes=settings.max_body_bytes)
 

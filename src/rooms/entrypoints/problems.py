@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -15,6 +16,8 @@ from starlette.exceptions import HTTPException
 
 from rooms.domain.errors import DuplicateRoomUrl, InvalidRoom, RoomError, RoomNotFound, StaleRoom
 from rooms.entrypoints.request_validation import ContractViolation
+
+log = logging.getLogger("rooms.errors")
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEMS = "https://rooms.example/problems/"
@@ -138,6 +141,38 @@ def http_exception_handler(
             mimetype=PROBLEM_JSON,
             body=problem_bytes(body),
             headers=headers,
+        )
+
+    return respond
+
+
+def unavailable_problem(detail: str) -> dict[str, Any]:
+    return problem(
+        503,
+        detail,
+        title="Service unavailable",
+        type_=_PROBLEMS + "unavailable",
+    )
+
+
+def database_unavailable_handler(retry_after: int) -> Callable[[Exception], FlaskResponse]:
+    """Flask error handler: the database cannot be reached, or did not answer in time.
+
+    The transaction was rolled back (or never began), so nothing of the request was kept;
+    the client may send it again after `Retry-After` seconds.
+    """
+
+    def respond(error: Exception) -> FlaskResponse:
+        log.warning("database unavailable: %s", f"{type(error).__name__}: {error}"[:300])
+        body = unavailable_problem(
+            "The database did not answer in time; nothing was changed. Retry later."
+        )
+        body["request_id"] = request.headers.get("X-Request-ID") or body.get("request_id")
+        return FlaskResponse(
+            problem_bytes(body),
+            status=503,
+            mimetype=PROBLEM_JSON,
+            headers={"Retry-After": str(retry_after)},
         )
 
     return respond
