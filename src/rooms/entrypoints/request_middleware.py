@@ -18,6 +18,8 @@ REQUEST_ID_HEADER = b"x-request-id"
 # A client's id is echoed only if it is a plain token; anything else is replaced, never logged raw.
 _SAFE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_BODILESS = {204, 304}
+_CONTENT_HEADERS = {b"content-type", b"content-length"}
 
 
 class _BodyTooLarge(Exception):
@@ -48,10 +50,16 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {
-                    **message,
-                    "headers": [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)],
-                }
+                response_headers = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)]
+                if status in _BODILESS:
+                    # connexion labels every answer with the operation's media type, even
+                    # one that has no body; RFC 9110 says a 204/304 carries no content.
+                    response_headers = [
+                        (k, v) for k, v in response_headers if k.lower() not in _CONTENT_HEADERS
+                    ]
+                message = {**message, "headers": response_headers}
+            elif message["type"] == "http.response.body" and status in _BODILESS:
+                message = {**message, "body": b""}
             await send(message)
 
         try:
