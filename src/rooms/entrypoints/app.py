@@ -122,8 +122,12 @@ class RoomsApp:
         self.flask_app = self.connexion_app.app
         self.flask_app.register_error_handler(RoomError, domain_error_response)
         # A database that refuses, stalls, cuts or times out is an outage, not a bug: 503.
-        unavailable = database_unavailable_handler(settings.db_timeouts.retry_after_seconds)
-        for error in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        # A cut inside a savepoint surfaces as PendingRollbackError, caused by the cut.
+        outages = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+        unavailable = database_unavailable_handler(
+            settings.db_timeouts.retry_after_seconds, outages
+        )
+        for error in (*outages, sa_exc.PendingRollbackError):
             self.flask_app.register_error_handler(error, unavailable)
         FlaskInjector(app=self.flask_app, injector=injector)
         self._asgi = RequestMiddleware(self.connexion_app, max_body_bytes=settings.max_body_bytes)

@@ -155,14 +155,19 @@ def unavailable_problem(detail: str) -> dict[str, Any]:
     )
 
 
-def database_unavailable_handler(retry_after: int) -> Callable[[Exception], FlaskResponse]:
+def database_unavailable_handler(
+    retry_after: int, outages: tuple[type[Exception], ...]
+) -> Callable[[Exception], FlaskResponse]:
     """Flask error handler: the database cannot be reached, or did not answer in time.
 
     The transaction was rolled back (or never began), so nothing of the request was kept;
-    the client may send it again after `Retry-After` seconds.
+    the client may send it again after `Retry-After` seconds. An error that is none of
+    `outages` and was not caused by one is a bug, and stays one (500).
     """
 
     def respond(error: Exception) -> FlaskResponse:
+        if not _caused_by(error, outages):
+            raise error
         log.warning("database unavailable: %s", f"{type(error).__name__}: {error}"[:300])
         body = unavailable_problem(
             "The database did not answer in time; nothing was changed. Retry later."
@@ -176,3 +181,13 @@ def database_unavailable_handler(retry_after: int) -> Callable[[Exception], Flas
         )
 
     return respond
+
+
+def _caused_by(error: BaseException | None, kinds: tuple[type[Exception], ...]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kinds):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
