@@ -19,6 +19,7 @@ nox.options.sessions = [
     "mock",
     "pact",
     "compat",
+    "faults",
 ]
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
 nox.options.reuse_existing_virtualenvs = True
@@ -249,3 +250,10 @@ def bench(session: nox.Session) -> None:
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)
+
+
+@nox.session(python=PYTHON)
+def faults(session: nox.Session) -> None:
+    """The service under faults: database outages, hostile input and stops, against `rooms serve`."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/faults")
