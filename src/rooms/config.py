@@ -109,6 +109,42 @@ class DatabaseTimeouts:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """What one client may make the server hold: bytes, time and connections."""
+
+    max_json_depth: int = 32
+    # The request line and headers together; past it, 431.
+    max_head_bytes: int = 16 * 1024
+    max_headers: int = 100
+    # From connecting (or the end of the last answer) to a complete request head.
+    head_timeout_seconds: float = 10.0
+    # From a complete head to the end of its body.
+    body_timeout_seconds: float = 10.0
+    # uvicorn counts these two in whole seconds.
+    keep_alive_seconds: int = 5
+    # Open connections per worker; past it, new ones are closed at once.
+    max_connections: int = 1000
+    # Requests in the application per worker; past it, 503 (the probes are never refused).
+    max_in_flight: int = 64
+    # On SIGTERM: how long requests in flight (and the relay's batch) may take to finish.
+    shutdown_seconds: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServerLimits:
+        return cls(
+            max_json_depth=_int(env, "ROOMS_MAX_JSON_DEPTH", 32, low=2, high=256),
+            max_head_bytes=_int(env, "ROOMS_MAX_HEAD_BYTES", 16 * 1024, low=1024, high=1 << 20),
+            max_headers=_int(env, "ROOMS_MAX_HEADERS", 100, low=10, high=1000),
+            head_timeout_seconds=_seconds(env, "ROOMS_HEAD_TIMEOUT", 10.0, low=0.1, high=300),
+            body_timeout_seconds=_seconds(env, "ROOMS_BODY_TIMEOUT", 10.0, low=0.1, high=300),
+            keep_alive_seconds=_int(env, "ROOMS_KEEP_ALIVE_TIMEOUT", 5, low=1, high=300),
+            max_connections=_int(env, "ROOMS_MAX_CONNECTIONS", 1000, low=1, high=100_000),
+            max_in_flight=_int(env, "ROOMS_MAX_IN_FLIGHT", 64, low=1, high=10_000),
+            shutdown_seconds=_int(env, "ROOMS_SHUTDOWN_TIMEOUT", 10, low=1, high=600),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Keys that may write. Empty means no client can write until keys are configured
@@ -122,6 +158,7 @@ class Settings:
     auto_migrate: bool = True
     log_level: str = "INFO"
     db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -143,4 +180,5 @@ class Settings:
             auto_migrate=_bool(env, "ROOMS_AUTO_MIGRATE", database_url.startswith("sqlite")),
             log_level=log_level,
             db_timeouts=DatabaseTimeouts.from_env(env),
+            limits=ServerLimits.from_env(env),
         )

@@ -24,6 +24,7 @@ from rooms.contract_files import openapi_path
 from rooms.domain.errors import RoomError
 from rooms.entrypoints import probe_handlers, room_handlers
 from rooms.entrypoints.api_keys import api_key_handler_factory
+from rooms.entrypoints.input_limits import InputLimits
 from rooms.entrypoints.problems import (
     connexion_problem_response,
     database_unavailable_handler,
@@ -130,7 +131,11 @@ class RoomsApp:
         for error in (*outages, sa_exc.PendingRollbackError):
             self.flask_app.register_error_handler(error, unavailable)
         FlaskInjector(app=self.flask_app, injector=injector)
-        self._asgi = RequestMiddleware(self.connexion_app, max_body_bytes=settings.max_body_bytes)
+        self._asgi = RequestMiddleware(
+            InputLimits(self.connexion_app, settings.limits),
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout_seconds=settings.limits.body_timeout_seconds,
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._asgi(scope, receive, send)

@@ -38,7 +38,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from rooms.entrypoints.http_protocol import BoundedH11Protocol
+
     settings = load_settings()
+    limits = settings.limits
     logging.basicConfig(level=settings.log_level, format="%(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-plugin INFO lines are noise
     if not settings.api_keys:
@@ -61,6 +64,12 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,  # rooms.access logs one structured line per request instead
+        # h11 with the bounds uvicorn lacks (head time-out and size, connection cap):
+        # see http_protocol. The others are uvicorn's own settings.
+        http=BoundedH11Protocol,
+        h11_max_incomplete_event_size=limits.max_head_bytes,
+        timeout_keep_alive=limits.keep_alive_seconds,
+        timeout_graceful_shutdown=limits.shutdown_seconds,
     )
 
 

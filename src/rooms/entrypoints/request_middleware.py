@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -27,9 +28,12 @@ class _BodyTooLarge(Exception):
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_seconds: float = 10.0
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,9 +69,14 @@ class RequestMiddleware:
         try:
             if scope["method"] in _BODY_METHODS:
                 try:
-                    receive = await self._buffered(scope, receive)
+                    # A client that trickles its body holds a connection: the body has a deadline.
+                    async with asyncio.timeout(self.body_timeout_seconds):
+                        receive = await self._buffered(scope, receive)
                 except _BodyTooLarge:
                     await self._too_large(send_with_id)
+                    return
+                except TimeoutError:
+                    await self._too_slow(send_with_id)
                     return
             await self.app(scope, receive, send_with_id)
         finally:
@@ -113,6 +122,10 @@ class RequestMiddleware:
 
         return replay
 
+    async def _too_slow(self, send: Send) -> None:
+        detail = f"The body did not arrive within {self.body_timeout_seconds:g} s."
+        await _closing_problem(send, 408, problem_bytes(problem(408, detail)))
+
     async def _too_large(self, send: Send) -> None:
         body = problem_bytes(
             problem(
@@ -122,18 +135,22 @@ class RequestMiddleware:
                 type_="https://rooms.example/problems/payload-too-large",
             )
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _closing_problem(send, 413, body)
+
+
+async def _closing_problem(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
