@@ -159,6 +159,8 @@ class Settings:
     log_level: str = "INFO"
     db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
     limits: ServerLimits = field(default_factory=ServerLimits)
+    # The topic exchange `rooms serve` relays to (tests give each run its own).
+    amqp_exchange: str = "rooms.events"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -181,4 +183,5 @@ class Settings:
             log_level=log_level,
             db_timeouts=DatabaseTimeouts.from_env(env),
             limits=ServerLimits.from_env(env),
+            amqp_exchange=env.get("ROOMS_AMQP_EXCHANGE") or "rooms.events",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -121,6 +122,8 @@ class RoomsApp:
             HTTPException, http_exception_handler(allowed_methods_of(injector.get(OpenApiSpec)))
         )
         self.flask_app = self.connexion_app.app
+        # Called, in order, once the server has stopped and its requests have finished.
+        self.on_shutdown: list[Callable[[], None]] = []
         self.flask_app.register_error_handler(RoomError, domain_error_response)
         # A database that refuses, stalls, cuts or times out is an outage, not a bug: 503.
         # A cut inside a savepoint surfaces as PendingRollbackError, caused by the cut.
@@ -138,7 +141,21 @@ class RoomsApp:
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            receive = self._on_shutdown_message(receive)
         await self._asgi(scope, receive, send)
+
+    def _on_shutdown_message(self, receive: Any) -> Any:
+        """Run `on_shutdown` when the server says it is stopping: after in-flight requests."""
+
+        async def wrapped() -> Any:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                for hook in self.on_shutdown:
+                    await asyncio.to_thread(hook)
+            return message
+
+        return wrapped
 
     def close(self) -> None:
         """Release the database connections (tests and embedding servers call this)."""
