@@ -38,16 +38,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def migrate(database_url: str) -> None:
-    subprocess.run(
-        [ROOMS, "db", "upgrade"],
-        env={**os.environ, "ROOMS_DATABASE_URL": database_url},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-
-
 @contextmanager
 def rooms_serve(
     database_url: str, log_dir: Path, env: Mapping[str, str] | None = None
