@@ -56,7 +56,12 @@ def test_past_the_in_flight_limit_requests_get_503_but_probes_still_pass() -> No
     async def scenario() -> tuple[list[Message], list[Message], list[Message]]:
         held = [asyncio.create_task(_call(limited, "/rooms")) for _ in range(2)]
         await asyncio.sleep(0.05)
-        refused = await _call(limited, "/rooms")
+        try:  # without the limit, this request would wait with the others: bounded here
+            refused = await asyncio.wait_for(_call(limited, "/rooms"), 2)
+        except TimeoutError:
+            release.set()
+            await asyncio.gather(*held)
+            raise AssertionError("a request past the limit was let in") from None
         probe = await _call(limited, "/health")
         release.set()
         first = (await asyncio.gather(*held))[0]
