@@ -179,3 +179,20 @@ def test_connections_past_the_cap_are_closed_at_once_and_freed_ones_serve_again(
         except (httpx.TransportError, AssertionError):
             assert time.monotonic() < deadline
             time.sleep(0.1)
+
+
+def test_a_large_body_in_the_same_packet_as_its_head_is_not_taken_for_a_large_head(
+    service: RunningService,
+) -> None:
+    body = json.dumps({"padding": "x" * 20_000}).encode()  # well over the head limit
+    with _connect(service) as sock:
+        sock.sendall(
+            b"POST /rooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"X-API-Key: {WRITE_HEADERS['X-API-Key']}\r\nConnection: close\r\n".encode()
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        raw, _ = _read_until_closed(sock, 5)
+    status, problem = _status_and_problem(raw)
+    assert status == 400, problem  # the contract's answer to a body that is not a room
+    assert problem["type"] == "https://rooms.example/problems/validation"

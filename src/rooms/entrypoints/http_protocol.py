@@ -59,11 +59,9 @@ class BoundedH11Protocol(H11Protocol):
             super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:
-            buffered = len(self.conn.trailing_data[0]) + len(data)
-            if buffered > self._limits.max_head_bytes:
-                self._refuse(431, f"The request head exceeds {self._limits.max_head_bytes} bytes.")
-                return
+        if self.conn.their_state is h11.IDLE and self._head_too_large(data):
+            self._refuse(431, f"The request head exceeds {self._limits.max_head_bytes} bytes.")
+            return
         super().data_received(data)
         if self.transport.is_closing():
             self._cancel_head_timer()
@@ -71,6 +69,14 @@ class BoundedH11Protocol(H11Protocol):
             self._arm_head_timer()
         else:
             self._cancel_head_timer()
+
+    def _head_too_large(self, data: bytes) -> bool:
+        limit = self._limits.max_head_bytes
+        buffered = self.conn.trailing_data[0]
+        if len(buffered) + len(data) <= limit:
+            return False
+        # The body may arrive in the same read as the head: only the head counts.
+        return b"\r\n\r\n" not in (buffered + data)[: limit + 4]
 
     def send_400_response(self, msg: str) -> None:
         self._refuse(400, "The request is not valid HTTP/1.1.")
