@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import WRITE_HEADERS
 from tests.faults.load import Answer, Load
 from tests.faults.running_service import RunningService
 from tests.tcp_proxy import TcpProxy
+from tests.unit.rooms_data import room_body
 
 pytestmark = pytest.mark.integration
 
@@ -135,3 +138,36 @@ def test_ready_says_database_within_its_bound_during_a_stall(
         finally:
             db_proxy.restore()
     _assert_recovers(proxied_service)
+
+
+def test_a_write_waiting_on_a_lock_past_the_statement_timeout_is_a_503_that_changed_nothing(
+    proxied_service: RunningService, fault_database: str
+) -> None:
+    with httpx.Client(base_url=proxied_service.url, timeout=10) as http:
+        body = room_body(url=f"https://flats.example/listing/{uuid.uuid4().hex}")
+        created = http.post("/rooms", json=body, headers=WRITE_HEADERS)
+        assert created.status_code == 201
+        room_id = created.json()["id"]
+        engine = create_engine(fault_database.replace("postgresql://", "postgresql+psycopg://", 1))
+        try:
+            with engine.connect() as blocker:
+                blocker.execute(
+                    text("SELECT 1 FROM rooms WHERE id = :id FOR UPDATE"), {"id": room_id}
+                )  # another transaction holds the room
+                started = time.monotonic()
+                response = http.patch(
+                    f"/rooms/{room_id}",
+                    json={"price": 1},
+                    headers={**WRITE_HEADERS, "Content-Type": "application/merge-patch+json"},
+                )
+                waited = time.monotonic() - started
+                blocker.rollback()
+        finally:
+            engine.dispose()
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"] == "3"
+        # lock_timeout (1 s) answers, not the watchdog (statement time-out + 1 s)
+        assert waited < 1.9, f"answered after {waited:.1f} s"
+        after = http.get(f"/rooms/{room_id}")
+        assert after.json()["price"] == body["price"]
+        assert after.headers["etag"] == created.headers["etag"]
