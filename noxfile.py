@@ -20,6 +20,7 @@ nox.options.sessions = [
     "mock",
     "pact",
     "compat",
+    "faults",
     "wheels",
     "coverage",  # after contract, mock and pact: it joins what they recorded
 ]
@@ -424,3 +425,10 @@ def wheels(session: nox.Session) -> None:
         "--work",
         str(work),
     )
+
+
+@nox.session(python=PYTHON)
+def faults(session: nox.Session) -> None:
+    """The service under faults: database outages, hostile input and stops, against `rooms serve`."""
+    _install(session, "tests")
+    _run_pytest(session, "tests/faults")

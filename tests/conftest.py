@@ -65,6 +65,13 @@ def postgres_server_url() -> str:
 @pytest.fixture
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_postgres_database(postgres_server_url) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped when the block ends."""
     name = f"rooms_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(
         _driver(postgres_server_url), isolation_level="AUTOCOMMIT", pool_pre_ping=True

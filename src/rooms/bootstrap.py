@@ -58,7 +58,9 @@ class RoomsModule(Module):
     @singleton
     @provider
     def engine(self) -> Engine:
-        engine = self._engine or make_engine(self._settings.database_url)
+        engine = self._engine or make_engine(
+            self._settings.database_url, self._settings.db_timeouts
+        )
         if self._settings.auto_migrate:
             upgrade(engine)
         return engine

@@ -29,6 +29,21 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int
     return value
 
 
+def _seconds(
+    env: Mapping[str, str], name: str, default: float, *, low: float, high: float
+) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number of seconds") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value}: expected seconds from {low} to {high}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -82,6 +97,65 @@ def _api_keys(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseTimeouts:
+    """How long a request may wait on the database before it is answered 503."""
+
+    # libpq and psycopg count connect time-outs in whole seconds, and never below 2.
+    connect_seconds: int = 2
+    # Waiting for a free pooled connection.
+    pool_seconds: float = 2.0
+    # One statement (PostgreSQL statement_timeout and lock_timeout; SQLite busy_timeout).
+    statement_seconds: float = 5.0
+    # Retry-After on a 503: about how long an outage takes to notice and fail over.
+    retry_after_seconds: int = 5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DatabaseTimeouts:
+        return cls(
+            connect_seconds=_int(env, "ROOMS_DB_CONNECT_TIMEOUT", 2, low=2, high=60),
+            pool_seconds=_seconds(env, "ROOMS_DB_POOL_TIMEOUT", 2.0, low=0.1, high=60),
+            statement_seconds=_seconds(env, "ROOMS_DB_STATEMENT_TIMEOUT", 5.0, low=0.1, high=600),
+            retry_after_seconds=_int(env, "ROOMS_RETRY_AFTER", 5, low=1, high=3600),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """What one client may make the server hold: bytes, time and connections."""
+
+    max_json_depth: int = 32
+    # The request line and headers together; past it, 431.
+    max_head_bytes: int = 16 * 1024
+    max_headers: int = 100
+    # From connecting (or the end of the last answer) to a complete request head.
+    head_timeout_seconds: float = 10.0
+    # From a complete head to the end of its body.
+    body_timeout_seconds: float = 10.0
+    # uvicorn counts these two in whole seconds.
+    keep_alive_seconds: int = 5
+    # Open connections per worker; past it, new ones are closed at once.
+    max_connections: int = 1000
+    # Requests in the application per worker; past it, 503 (the probes are never refused).
+    max_in_flight: int = 64
+    # On SIGTERM: how long requests in flight (and the relay's batch) may take to finish.
+    shutdown_seconds: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServerLimits:
+        return cls(
+            max_json_depth=_int(env, "ROOMS_MAX_JSON_DEPTH", 32, low=2, high=256),
+            max_head_bytes=_int(env, "ROOMS_MAX_HEAD_BYTES", 16 * 1024, low=1024, high=1 << 20),
+            max_headers=_int(env, "ROOMS_MAX_HEADERS", 100, low=10, high=1000),
+            head_timeout_seconds=_seconds(env, "ROOMS_HEAD_TIMEOUT", 10.0, low=0.1, high=300),
+            body_timeout_seconds=_seconds(env, "ROOMS_BODY_TIMEOUT", 10.0, low=0.1, high=300),
+            keep_alive_seconds=_int(env, "ROOMS_KEEP_ALIVE_TIMEOUT", 5, low=1, high=300),
+            max_connections=_int(env, "ROOMS_MAX_CONNECTIONS", 1000, low=1, high=100_000),
+            max_in_flight=_int(env, "ROOMS_MAX_IN_FLIGHT", 64, low=1, high=10_000),
+            shutdown_seconds=_int(env, "ROOMS_SHUTDOWN_TIMEOUT", 10, low=1, high=600),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Keys that may write. Empty means no client can write until keys are configured
@@ -96,6 +170,8 @@ class Settings:
     # Apply migrations when the app starts; on by default for the embedded SQLite file.
     auto_migrate: bool = True
     log_level: str = "INFO"
+    db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,4 +193,6 @@ class Settings:
             validate_responses=_bool(env, "ROOMS_VALIDATE_RESPONSES", False),
             auto_migrate=_bool(env, "ROOMS_AUTO_MIGRATE", database_url.startswith("sqlite")),
             log_level=log_level,
+            db_timeouts=DatabaseTimeouts.from_env(env),
+            limits=ServerLimits.from_env(env),
         )

@@ -32,6 +32,10 @@ def test_postgres_urls_get_the_psycopg_driver_and_no_auto_migration() -> None:
         ("ROOMS_API_KEYS", "short"),
         ("ROOMS_LOG_LEVEL", "chatty"),
         ("ROOMS_AMQP_EXCHANGE", "has space"),
+        ("ROOMS_DB_CONNECT_TIMEOUT", "1"),
+        ("ROOMS_DB_POOL_TIMEOUT", "soon"),
+        ("ROOMS_DB_STATEMENT_TIMEOUT", "0"),
+        ("ROOMS_RETRY_AFTER", "0"),
     ],
 )
 def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
@@ -48,3 +52,14 @@ def test_the_exchange_defaults_to_the_contracts_and_can_be_renamed() -> None:
     assert Settings.from_env({}).amqp_exchange is None  # the publisher reads asyncapi.yaml's
     renamed = Settings.from_env({"ROOMS_AMQP_EXCHANGE": "rooms.events.run-1"})
     assert renamed.amqp_exchange == "rooms.events.run-1"
+
+
+def test_database_waits_are_bounded_in_low_seconds_by_default() -> None:
+    timeouts = Settings.from_env({}).db_timeouts
+    assert timeouts.connect_seconds == 2
+    assert 0 < timeouts.pool_seconds <= 5
+    assert 0 < timeouts.statement_seconds <= 5
+    assert (
+        Settings.from_env({"ROOMS_DB_STATEMENT_TIMEOUT": "0.25"}).db_timeouts.statement_seconds
+        == 0.25
+    )

@@ -77,3 +77,19 @@ def test_writes_need_a_key_and_reads_do_not() -> None:
     for _, method, operation in OPERATIONS:
         needs_key = bool(operation.get("security"))
         assert needs_key == (method in {"post", "patch", "delete"}), operation["operationId"]
+
+
+PROBES = {"health", "ready"}
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
+def test_every_operation_on_the_database_documents_a_503_with_retry_after(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    if operation["operationId"] in PROBES:
+        # /health never touches the database; /ready's 503 is its readiness report.
+        return
+    unavailable = resolve(operation["responses"].get("503"))
+    assert unavailable, f"{method.upper()} {path} does not document 503"
+    assert list(unavailable["content"]) == ["application/problem+json"]
+    assert unavailable["headers"]["Retry-After"]["required"] is True

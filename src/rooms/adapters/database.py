@@ -9,20 +9,48 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
+from rooms.adapters.bounded_connections import bound_round_trips
+from rooms.config import DatabaseTimeouts
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
+# Migrations may rebuild large tables: they run without the request time-outs.
+UNBOUNDED = DatabaseTimeouts(
+    connect_seconds=30, pool_seconds=30, statement_seconds=0, retry_after_seconds=5
+)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
+    """The engine for `url`; every wait on it is bounded by `timeouts` (0 s: no statement bound)."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    # pre_ping: a restarted database costs one retry, not a 500.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = _sqlite_engine(url, timeouts)
+    else:
+        statement_ms = int(timeouts.statement_seconds * 1000)
+        engine = create_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            # A restarted database costs one retry, not an error. With a statement bound,
+            # bounded_connections pings instead, under the same deadline as any statement.
+            pool_pre_ping=not timeouts.statement_seconds,
+            pool_timeout=timeouts.pool_seconds,
+            connect_args={
+                "connect_timeout": timeouts.connect_seconds,
+                # The server cancels what runs too long and gives up on locks it waits for;
+                # a transaction left idle by a vanished client does not hold its locks for ever.
+                "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"
+                f" -c idle_in_transaction_session_timeout={max(statement_ms * 4, 60_000)}",
+            },
+        )
+    if timeouts.statement_seconds:
+        bound_round_trips(engine, timeouts)
+    return engine
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    busy_ms = int((timeouts.statement_seconds or 30) * 1000)
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -31,7 +59,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         # WAL lets readers work while one writer writes; busy_timeout queues writers.
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

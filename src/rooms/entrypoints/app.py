@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from connexion.resolver import Resolver
 from flask_injector import FlaskInjector
 from injector import Injector
 from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 
 from rooms.bootstrap import OpenApiSpec, bootstrap
@@ -23,9 +25,11 @@ from rooms.contract_files import openapi_path
 from rooms.domain.errors import RoomError
 from rooms.entrypoints import probe_handlers, room_handlers
 from rooms.entrypoints.api_keys import api_key_handler_factory
+from rooms.entrypoints.input_limits import InputLimits
 from rooms.entrypoints.media_types import CanonicalMediaTypes
 from rooms.entrypoints.problems import (
     connexion_problem_response,
+    database_unavailable_handler,
     domain_error_response,
     http_exception_handler,
 )
@@ -119,14 +123,40 @@ class RoomsApp:
             HTTPException, http_exception_handler(allowed_methods_of(injector.get(OpenApiSpec)))
         )
         self.flask_app = self.connexion_app.app
+        # Called, in order, once the server has stopped and its requests have finished.
+        self.on_shutdown: list[Callable[[], None]] = []
         self.flask_app.register_error_handler(RoomError, domain_error_response)
+        # A database that refuses, stalls, cuts or times out is an outage, not a bug: 503.
+        # A cut inside a savepoint surfaces as PendingRollbackError, caused by the cut.
+        outages = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+        unavailable = database_unavailable_handler(
+            settings.db_timeouts.retry_after_seconds, outages
+        )
+        for error in (*outages, sa_exc.PendingRollbackError):
+            self.flask_app.register_error_handler(error, unavailable)
         FlaskInjector(app=self.flask_app, injector=injector)
         self._asgi = RequestMiddleware(
-            CanonicalMediaTypes(self.connexion_app), max_body_bytes=settings.max_body_bytes
+            InputLimits(CanonicalMediaTypes(self.connexion_app), settings.limits),
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout_seconds=settings.limits.body_timeout_seconds,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            receive = self._on_shutdown_message(receive)
         await self._asgi(scope, receive, send)
+
+    def _on_shutdown_message(self, receive: Any) -> Any:
+        """Run `on_shutdown` when the server says it is stopping: after in-flight requests."""
+
+        async def wrapped() -> Any:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                for hook in self.on_shutdown:
+                    await asyncio.to_thread(hook)
+            return message
+
+        return wrapped
 
     def close(self) -> None:
         """Release the database connections (tests and embedding servers call this)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import sys
 
 import click
@@ -38,7 +39,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from rooms.entrypoints.http_protocol import BoundedH11Protocol
+
     settings = load_settings()
+    limits = settings.limits
     logging.basicConfig(level=settings.log_level, format="%(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-plugin INFO lines are noise
     if not settings.api_keys:
@@ -52,6 +56,9 @@ def serve(host: str, port: int, workers: int) -> None:
 
         upgrade(make_engine(settings.database_url))
     click.echo(f"rooms: http://{host}:{port}/rooms  docs: http://{host}:{port}/ui/", err=True)
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again for the handler it
+    # found: this one, so that a stop on SIGTERM exits 0 as process managers expect.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The factory runs in every worker, so each builds its own engine and pools.
     uvicorn.run(
         "rooms.entrypoints.asgi:create_app_from_env",
@@ -61,6 +68,12 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,  # rooms.access logs one structured line per request instead
+        # h11 with the bounds uvicorn lacks (head time-out and size, connection cap):
+        # see http_protocol. The others are uvicorn's own settings.
+        http=BoundedH11Protocol,
+        h11_max_incomplete_event_size=limits.max_head_bytes,
+        timeout_keep_alive=limits.keep_alive_seconds,
+        timeout_graceful_shutdown=limits.shutdown_seconds,
     )
 
 

@@ -5,36 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from injector import Inject
-from sqlalchemy import Engine, func, select
 
-from rooms.adapters.orm import outbox
-from rooms.config import Settings
+from rooms.adapters.readiness import ReadinessChecks
 
 JSON = {"Content-Type": "application/json"}
-# With a broker configured, this many unsent events means the relay is stuck, not busy.
-MAX_OUTBOX_BACKLOG = 10_000
 
 
 def health() -> tuple[dict[str, str], int, dict[str, str]]:
+    # Liveness only: touching the database here would restart healthy processes in an outage.
     return {"status": "ok"}, 200, JSON
 
 
-def ready(
-    engine: Inject[Engine], settings: Inject[Settings]
-) -> tuple[dict[str, Any], int, dict[str, str]]:
-    checks: dict[str, str] = {}
-    try:
-        with engine.connect() as connection:
-            backlog = connection.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-            )
-        checks["database"] = "ok"
-        if settings.amqp_url:
-            checks["outbox"] = (
-                "ok" if (backlog or 0) <= MAX_OUTBOX_BACKLOG else f"{backlog} events waiting"
-            )
-    except Exception as error:
-        checks["database"] = f"{type(error).__name__}: {error}"[:500]
-    status = all(value == "ok" for value in checks.values())
-    body = {"status": "ready" if status else "unavailable", "checks": checks}
+def ready(checks: Inject[ReadinessChecks]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    results = checks.run()
+    status = all(value == "ok" for value in results.values())
+    body = {"status": "ready" if status else "unavailable", "checks": results}
     return body, 200 if status else 503, JSON

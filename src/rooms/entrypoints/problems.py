@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -15,6 +16,8 @@ from starlette.exceptions import HTTPException
 
 from rooms.domain.errors import DuplicateRoomUrl, InvalidRoom, RoomError, RoomNotFound, StaleRoom
 from rooms.entrypoints.request_validation import ContractViolation
+
+log = logging.getLogger("rooms.errors")
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEMS = "https://rooms.example/problems/"
@@ -29,10 +32,12 @@ _HTTP_TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    408: "Request Timeout",
     409: "Conflict",
     412: "Precondition Failed",
     413: "Payload Too Large",
     415: "Unsupported Media Type",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -141,3 +146,50 @@ def http_exception_handler(
         )
 
     return respond
+
+
+def unavailable_problem(detail: str) -> dict[str, Any]:
+    return problem(
+        503,
+        detail,
+        title="Service unavailable",
+        type_=_PROBLEMS + "unavailable",
+    )
+
+
+def database_unavailable_handler(
+    retry_after: int, outages: tuple[type[Exception], ...]
+) -> Callable[[Exception], FlaskResponse]:
+    """Flask error handler: the database cannot be reached, or did not answer in time.
+
+    The transaction was rolled back (or never began), so nothing of the request was kept;
+    the client may send it again after `Retry-After` seconds. An error that is none of
+    `outages` and was not caused by one is a bug, and stays one (500).
+    """
+
+    def respond(error: Exception) -> FlaskResponse:
+        if not _caused_by(error, outages):
+            raise error
+        log.warning("database unavailable: %s", f"{type(error).__name__}: {error}"[:300])
+        body = unavailable_problem(
+            "The database did not answer in time; nothing was changed. Retry later."
+        )
+        body["request_id"] = request.headers.get("X-Request-ID") or body.get("request_id")
+        return FlaskResponse(
+            problem_bytes(body),
+            status=503,
+            mimetype=PROBLEM_JSON,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    return respond
+
+
+def _caused_by(error: BaseException | None, kinds: tuple[type[Exception], ...]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kinds):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

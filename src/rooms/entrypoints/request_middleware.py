@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -18,6 +19,8 @@ REQUEST_ID_HEADER = b"x-request-id"
 # A client's id is echoed only if it is a plain token; anything else is replaced, never logged raw.
 _SAFE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_BODILESS = {204, 304}
+_CONTENT_HEADERS = {b"content-type", b"content-length"}
 
 
 class _BodyTooLarge(Exception):
@@ -25,9 +28,12 @@ class _BodyTooLarge(Exception):
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_seconds: float = 10.0
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,18 +54,29 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {
-                    **message,
-                    "headers": [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)],
-                }
+                response_headers = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)]
+                if status in _BODILESS:
+                    # connexion labels every answer with the operation's media type, even
+                    # one that has no body; RFC 9110 says a 204/304 carries no content.
+                    response_headers = [
+                        (k, v) for k, v in response_headers if k.lower() not in _CONTENT_HEADERS
+                    ]
+                message = {**message, "headers": response_headers}
+            elif message["type"] == "http.response.body" and status in _BODILESS:
+                message = {**message, "body": b""}
             await send(message)
 
         try:
             if scope["method"] in _BODY_METHODS:
                 try:
-                    receive = await self._buffered(scope, receive)
+                    # A client that trickles its body holds a connection: the body has a deadline.
+                    async with asyncio.timeout(self.body_timeout_seconds):
+                        receive = await self._buffered(scope, receive)
                 except _BodyTooLarge:
                     await self._too_large(send_with_id)
+                    return
+                except TimeoutError:
+                    await self._too_slow(send_with_id)
                     return
             await self.app(scope, receive, send_with_id)
         finally:
@@ -105,6 +122,10 @@ class RequestMiddleware:
 
         return replay
 
+    async def _too_slow(self, send: Send) -> None:
+        detail = f"The body did not arrive within {self.body_timeout_seconds:g} s."
+        await _closing_problem(send, 408, problem_bytes(problem(408, detail)))
+
     async def _too_large(self, send: Send) -> None:
         body = problem_bytes(
             problem(
@@ -114,18 +135,22 @@ class RequestMiddleware:
                 type_="https://rooms.example/problems/payload-too-large",
             )
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _closing_problem(send, 413, body)
+
+
+async def _closing_problem(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:

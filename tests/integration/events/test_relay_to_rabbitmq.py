@@ -25,7 +25,7 @@ from rooms.adapters.outbox_relay import OutboxRelay
 from rooms.entrypoints.app import RoomsApp
 from rooms_events import HEADER_SIZE, SchemaStore, decode_event
 from tests.conftest import WRITE_HEADERS
-from tests.integration.events.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 from tests.unit.rooms_data import room_body
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,8 @@
-"""A TCP proxy the test controls: the broker 'goes away' when it cuts, and comes back."""
+"""A TCP proxy the test controls: the service behind it refuses, stalls or cuts on command.
+
+The broker tests cut and restore it; the fault suite also stalls it, as a failover or a
+network partition does: connections stay open and say nothing.
+"""
 
 from __future__ import annotations
 
@@ -14,28 +18,47 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self._open = threading.Event()
         self._open.set()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     def cut(self) -> None:
-        """Refuse new connections and break the live ones, as a dead broker would."""
+        """Refuse new connections and break the live ones, as a dead server would."""
         self._open.clear()
+        self._break_all()
+
+    def refuse(self) -> None:
+        """The same as `cut`: the server is gone, connecting to it fails at once."""
+        self.cut()
+
+    def reset(self) -> None:
+        """Break the live connections but accept new ones, as a restarted server would."""
+        self._break_all()
+
+    def stall(self) -> None:
+        """Keep every connection open, accept new ones, and forward nothing (bytes are lost)."""
+        self._flowing.clear()
+
+    def restore(self) -> None:
+        self._open.set()
+        self._flowing.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self._flowing.set()
+        self.cut()
+        self._listener.close()
+
+    def _break_all(self) -> None:
         with self._lock:
             for sock in self._sockets:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
             self._sockets.clear()
-
-    def restore(self) -> None:
-        self._open.set()
-
-    def close(self) -> None:
-        self._closed = True
-        self.cut()
-        self._listener.close()
 
     def _accept(self) -> None:
         while not self._closed:
@@ -46,21 +69,27 @@ class TcpProxy:
             if not self._open.is_set():
                 client.close()
                 continue
+            if not self._flowing.is_set():
+                # Stalled: the connection is accepted and then hears nothing, ever.
+                with self._lock:
+                    self._sockets.append(client)
+                continue
             try:
                 upstream = socket.create_connection(self._target, timeout=5)
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # the time-out was for connecting; idle links stay up
             with self._lock:
                 self._sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while chunk := source.recv(65536):
-                sink.sendall(chunk)
+                if self._flowing.is_set():
+                    sink.sendall(chunk)
         except OSError:
             pass
         finally:
