@@ -37,8 +37,8 @@ ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
 
 def _install(session: nox.Session, *groups: str, mock: bool = False) -> None:
-    # The codec first and editable, so edits to events/ count without a reinstall; `.` names
-    # the same folder as its `rooms-events` dependency.
+    # The codec first and editable, so edits to events/ count without a reinstall: it is the
+    # `rooms-events` the service depends on by name (no index has it; this folder is its source).
     args = ["-e", "./events", "-e", "."]
     for group in groups:
         args += ["--group", group]
@@ -406,7 +406,7 @@ def coverage(session: nox.Session) -> None:
     """Contract coverage: what contract, mock and pact exercised of the spec, joined."""
     # Only the spec reader is needed (pyyaml comes with the service); it reads what the
     # suites wrote to reports/coverage/ and fails on a documented response none exercised.
-    session.install("-e", ".")
+    _install(session)
     session.run("python", "-m", "tests.contract_coverage.report", *session.posargs)
 
 
