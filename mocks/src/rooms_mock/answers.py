@@ -11,13 +11,18 @@ from typing import Any
 
 from rooms_mock.datagen import DataGenerator
 from rooms_mock.messages import NO_BODY, MockOptions, MockRequest, MockResponse, Refused, dumps
-from rooms_mock.operations import Operation, ResponseContent, ResponseSpec, is_json_media
+from rooms_mock.operations import (
+    Operation,
+    ResponseContent,
+    ResponseSpec,
+    is_json_media,
+    is_xml_media,
+)
 from rooms_mock.paging import cursor_parameter, follows_cursor, last_page_example, without_next
 from rooms_mock.prefer import Preference
 from rooms_mock.problems import INVALID, NOT_ACCEPTABLE, PROBLEM_JSON, problem_body
 from rooms_mock.schemas import Violation
 from rooms_mock.spec import RefResolver
-from rooms_mock.xml_bodies import is_xml_media, render_xml, root_name
 
 # Where a created item lives (its Location header), when the stateful inference knows.
 Locator = Callable[[Operation, Any], "str | None"]
@@ -178,6 +183,8 @@ class Responder:
             if isinstance(value, str) and not is_json_media(media):
                 body = value.encode()
             elif is_xml_media(media.lower()) and self.resolver is not None:
+                from rooms_mock.xml_bodies import render_xml, root_name  # only XML specs pay
+
                 body = render_xml(value, root_name(content.schema, self.resolver))
             else:
                 body = dumps(value)

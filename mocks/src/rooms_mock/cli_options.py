@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 
 from rooms_mock.asgi import Latency
@@ -64,11 +63,21 @@ def _base_path(text: str) -> str:
     return text
 
 
-def _version() -> str:
-    try:
-        return metadata.version("rooms-mock")
-    except metadata.PackageNotFoundError:
-        return "unknown (not installed)"
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked: reading the installed metadata costs start-up."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("rooms-mock")
+        except metadata.PackageNotFoundError:
+            version = "unknown (not installed)"
+        print(f"{parser.prog} {version}")
+        parser.exit()
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -96,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
         help="the OpenAPI 3 document, YAML or JSON (default: $ROOMS_MOCK_SPEC, else the "
         "bundled rooms contract)",
     )
-    found.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    found.add_argument("--version", action=_Version)
     found.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     found.add_argument(
         "--port", type=_bounded_int(0, 65535), default=4010, help="0 picks a free port"

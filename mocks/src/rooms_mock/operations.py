@@ -120,6 +120,10 @@ def is_json_media(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+def is_xml_media(media_type: str) -> bool:
+    return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
+
+
 FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 

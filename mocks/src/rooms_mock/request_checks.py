@@ -12,7 +12,6 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from rooms_mock.forms import read_form
 from rooms_mock.messages import MISSING, MockOptions, MockRequest, ParsedRequest, Refused
 from rooms_mock.operations import FORM_MEDIA, Operation, Parameter, SecurityCheck, is_json_media
 from rooms_mock.problems import UNAUTHORIZED, UNSUPPORTED_MEDIA
@@ -212,6 +211,8 @@ class RequestReader:
         validator: Any,
         violations: list[Violation],
     ) -> tuple[Any, str | None]:
+        from rooms_mock.forms import read_form  # email's parser: loaded when a form first comes
+
         try:
             form = read_form(matched, request.headers.get("content-type", ""), request.body, fields)
         except (ValueError, UnicodeDecodeError) as error:

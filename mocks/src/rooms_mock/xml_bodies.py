@@ -14,10 +14,6 @@ from xml.etree import ElementTree
 from rooms_mock.spec import RefResolver
 
 
-def is_xml_media(media_type: str) -> bool:
-    return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
-
-
 def root_name(schema: Any, resolver: RefResolver) -> str:
     if isinstance(schema, dict):
         ref = schema.get("$ref")
