@@ -1,4 +1,5 @@
-"""Recording what a suite exercised: one JSON line per exchange in reports/coverage/<suite>.jsonl.
+"""Recording what a suite exercised: one JSON line per exchange in reports/coverage/<suite>.jsonl
+(and one per event checked, `"kind": "event"`, by `record_event`).
 
 Server side, `RecordingApp` wraps an in-process app (every client of it is seen, the
 schemathesis CLI included); client side, `record_httpx` and `record_schemathesis` record
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.contract_coverage.documented import Operation, find_operation, fingerprint, operations
+from tests.contract_coverage.documented_events import body_digest
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports" / "coverage"
 SUITE_ENV = "ROOMS_COVERAGE_SUITE"
@@ -116,6 +118,32 @@ def record(
         "response_body": fingerprint(body) if body is not None else None,
         "link_sources": _link_sources(operation, status, response_headers, body),
     }
+    _append(suite, line)
+
+
+def record_event(
+    suite: str,
+    *,
+    message: str,
+    body: bytes,
+    operation: str | None = None,
+    example: str | None = None,
+) -> None:
+    """Append one event a suite checked or produced: its message, the write that emitted it
+    (an operationId, when the suite knows), the example it was made from, a digest of its body.
+    """
+    line = {
+        "suite": suite,
+        "kind": "event",
+        "message": message,
+        "operation": operation,
+        "example": example,
+        "body": body_digest(body),
+    }
+    _append(suite, line)
+
+
+def _append(suite: str, line: dict[str, Any]) -> None:
     REPORTS.mkdir(parents=True, exist_ok=True)
     with _lock, (REPORTS / f"{suite}.jsonl").open("a", encoding="utf-8") as out:
         out.write(json.dumps(line) + "\n")

@@ -1,11 +1,13 @@
-"""The contract coverage report: what each suite exercised of contracts/openapi.yaml, joined.
+"""The contract coverage report: what each suite exercised of contracts/openapi.yaml and
+contracts/asyncapi.yaml, joined.
 
 python -m tests.contract_coverage.report [--reports DIR]
 
 Reads reports/coverage/<suite>.jsonl (written while the suites ran), writes
 reports/contract-coverage.json and .html, prints the tables, and exits 1 when a documented
 response (operation x status) was exercised by no suite and is not listed, with its reason,
-in tests/contract_coverage/exemptions.yaml.
+in tests/contract_coverage/exemptions.yaml; likewise when an event message was exercised
+by no suite (tests/contract_coverage/message_coverage.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from typing import Any
 import yaml
 
 from tests.contract_coverage.documented import Operation, operations
+from tests.contract_coverage.message_coverage import (
+    build_messages,
+    load_message_exemptions,
+    print_message_tables,
+)
 from tests.contract_coverage.report_html import render_html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +53,8 @@ def load_exemptions(path: Path = EXEMPTIONS) -> dict[tuple[str, str], str]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     exempt: dict[tuple[str, str], str] = {}
     for entry in entries:
+        if "message" in entry:
+            continue  # an event message's exemption (message_coverage.py)
         missing = {"operation", "status", "reason"} - set(entry)
         if missing or not str(entry.get("reason", "")).strip():
             raise SystemExit(
@@ -81,6 +90,7 @@ def _link_suites(
 
 
 def build(records: Records, exempt: dict[tuple[str, str], str]) -> dict[str, Any]:
+    records = [r for r in records if r.get("kind") != "event"]  # events: message_coverage.py
     by_op: dict[str, Records] = defaultdict(list)
     for record in records:
         by_op[record["operation"]].append(record)
@@ -236,22 +246,31 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    report = build(load_records(folder), load_exemptions())
+    records = load_records(folder)
+    report = build(records, load_exemptions())
+    report["events"] = build_messages(records, load_message_exemptions(EXEMPTIONS))
     (args.reports / "contract-coverage.json").write_text(
         json.dumps(report, indent=2), encoding="utf-8"
     )
     (args.reports / "contract-coverage.html").write_text(render_html(report), encoding="utf-8")
     print_tables(report)
+    print()
+    print_message_tables(report["events"])
     print(f"\nreport: {args.reports / 'contract-coverage.json'} and contract-coverage.html")
-    if report["uncovered_responses"]:
-        for entry in report["uncovered_responses"]:
-            print(
-                f"FAIL: {entry['operation']} {entry['status']} is documented but no suite exercised it; "
-                f"exercise it, or list it with the reason in {EXEMPTIONS.relative_to(ROOT)}",
-                file=sys.stderr,
-            )
-        return 1
-    return 0
+    for entry in report["uncovered_responses"]:
+        print(
+            f"FAIL: {entry['operation']} {entry['status']} is documented but no suite exercised it; "
+            f"exercise it, or list it with the reason in {EXEMPTIONS.relative_to(ROOT)}",
+            file=sys.stderr,
+        )
+    for name in report["events"]["uncovered_messages"]:
+        print(
+            f"FAIL: message {name} is documented in contracts/asyncapi.yaml but no suite"
+            f" exercised it; exercise it, or list it (message: {name}) with the reason in"
+            f" {EXEMPTIONS.relative_to(ROOT)}",
+            file=sys.stderr,
+        )
+    return 1 if report["uncovered_responses"] or report["events"]["uncovered_messages"] else 0
 
 
 if __name__ == "__main__":

@@ -74,4 +74,44 @@ def render_html(report: dict[str, Any]) -> str:
                     f'<tr><td class="{css}">{escape(name)}</td>{_cells(found, suites)}</tr>'
                 )
             parts.append("</table>")
+    if "events" in report:
+        parts += _messages_html(report["events"])
     return "\n".join(parts) + "\n"
+
+
+def _messages_html(events: dict[str, Any]) -> list[str]:
+    """The event contract's messages: by which suites, per emitting operation and example."""
+    suites: list[str] = events["suites"]
+    head = "".join(f"<th>{escape(s)}</th>" for s in suites)
+    parts = [
+        "<h1>Contract coverage of contracts/asyncapi.yaml</h1>",
+        "<table><tr><th>dimension</th><th>exercised</th><th>documented</th></tr>",
+        *(
+            f"<tr><td>{escape(k)}</td><td>{hit}</td><td>{total}</td></tr>"
+            for k, (hit, total) in events["summary"].items()
+        ),
+        "</table>",
+    ]
+    for name, entry in events["messages"].items():
+        if entry["suites"]:
+            note, css = "", "hit"
+        elif entry["exempt"]:
+            note, css = f"exempt: {entry['exempt']}", "exempt"
+        else:
+            note, css = "NOT EXERCISED", "miss"
+        parts.append(f"<h2>message <code>{escape(name)}</code></h2>")
+        parts.append(f"<table><tr><th>exercised as</th>{head}<th>note</th></tr>")
+        parts.append(
+            f'<tr><td class="{css}">any event</td>{_cells(entry["suites"], suites)}'
+            f"<td>{escape(note)}</td></tr>"
+        )
+        for what, found in [
+            *((f"emitted by {op}", s) for op, s in entry["emitted_by"].items()),
+            *((f"example {example}", s) for example, s in entry["examples"].items()),
+        ]:
+            css = "hit" if found else "miss"
+            parts.append(
+                f'<tr><td class="{css}">{escape(what)}</td>{_cells(found, suites)}<td></td></tr>'
+            )
+        parts.append("</table>")
+    return parts

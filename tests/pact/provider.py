@@ -19,6 +19,7 @@ from rooms.domain.model import Area, Recurrence, Room
 from rooms.entrypoints.app import RoomsApp
 from rooms.service_layer.room_service import RoomService
 from rooms.service_layer.unit_of_work import UnitOfWorkFactory
+from tests.contract_coverage.recorder import record_event
 
 AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 LISTED_URL = "https://flats.example/listing/1842"
@@ -94,8 +95,11 @@ class ProviderStates:
 class MessageProducer:
     """Each message the indexer expects, produced by a real change: service -> outbox -> encoder."""
 
-    def __init__(self, states: ProviderStates) -> None:
+    def __init__(self, states: ProviderStates, coverage_suite: str | None = None) -> None:
+        """`coverage_suite`: the contract coverage report's column (None: not recorded, as
+        for a provider broken on purpose)."""
         self.states = states
+        self.coverage_suite = coverage_suite
 
     def __call__(self, name: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
         service = self.states.service
@@ -111,6 +115,8 @@ class MessageProducer:
             row = connection.execute(select(outbox).order_by(outbox.c.id.desc()).limit(1)).one()
         event = _encoded(row)
         properties = message_properties(event)  # what the relay puts on the AMQP message
+        if self.coverage_suite is not None:
+            record_event(self.coverage_suite, message=event.event_type, body=event.payload)
         return {
             "contents": event.payload,
             "metadata": {

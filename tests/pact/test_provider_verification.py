@@ -48,9 +48,9 @@ def verify_http(app: Any, states_app: RoomsApp) -> None:
         run(add_pact_sources(verifier, "booking-client-rooms.json", str(PACT_DIR)))
 
 
-def verify_messages(app: RoomsApp) -> None:
+def verify_messages(app: RoomsApp, coverage_suite: str | None = None) -> None:
     states = ProviderStates(app)
-    verifier = Verifier("rooms").message_handler(MessageProducer(states))
+    verifier = Verifier("rooms").message_handler(MessageProducer(states, coverage_suite))
     verifier.state_handler(states, teardown=True)
     run(add_pact_sources(verifier, "search-indexer-rooms.json", str(PACT_DIR)))
 
@@ -61,7 +61,8 @@ def test_the_service_honours_the_booking_clients_pact(provider_app: RoomsApp) ->
 
 
 def test_the_service_honours_the_indexers_message_pact(provider_app: RoomsApp) -> None:
-    verify_messages(provider_app)
+    # Recorded for the contract coverage report's event messages (the real service only).
+    verify_messages(provider_app, suite_name("pact"))
 
 
 def renamed_price(

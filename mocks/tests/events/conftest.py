@@ -17,6 +17,13 @@ import pytest
 AMQP_URL = os.environ.get("ROOMS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 WAIT_SECONDS = 10.0
 
+try:
+    # `nox -s mock` puts the repository on PYTHONPATH: every message these tests receive joins
+    # its contract coverage report. The mock's own sdist tests run without it: nothing recorded.
+    from tests.contract_coverage.recorder import record_event, suite_name
+except ImportError:
+    record_event = None
+
 
 def _reachable(url: str) -> bool:
     parts = urlsplit(url)
@@ -69,6 +76,8 @@ class Listener:
                 time.sleep(0.02)
                 continue
             found.append(Received(method.routing_key, method.exchange, properties, body))
+            if record_event is not None and properties.type:
+                record_event(suite_name("mock-events"), message=properties.type, body=body)
         return found
 
     def nothing_more(self, wait: float = 0.5) -> list[Received]:

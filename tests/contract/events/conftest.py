@@ -13,6 +13,7 @@ from tests.contract.events.codec import SchemaStore
 from tests.contract.events.event_contract import EventContract, load_event_contract
 from tests.contract.events.event_matcher import MatchStats
 from tests.contract.events.targets import EventTarget, in_process, run_exchange
+from tests.contract_coverage.recorder import record_by_url
 
 CHECKED = pytest.StashKey[list[MatchStats]]()
 
@@ -38,7 +39,10 @@ def event_target(
                 " (and --amqp-exchange NAME if it is not the contract's)"
             )
         exchange = pytestconfig.getoption("--amqp-exchange") or event_contract.exchange
-        with httpx.Client(base_url=base_url, timeout=30) as http:
+        # Its exchanges join the contract coverage report, as the other URL-mode clients' do.
+        with httpx.Client(
+            base_url=base_url, timeout=30, event_hooks={"response": [record_by_url]}
+        ) as http:
             yield EventTarget(http, amqp_url, exchange)
         return
     amqp_url = amqp_url or AMQP_URL

@@ -23,6 +23,7 @@ from tests.contract.events.event_checks import (
 )
 from tests.contract.events.event_tap import Delivery, Tap
 from tests.contract.events.write_recorder import Expected, WriteRecorder
+from tests.contract_coverage.recorder import record_event
 
 
 @dataclass
@@ -50,12 +51,16 @@ class EventMatcher:
         *,
         exchange: str,
         timeout: float = 10.0,
+        coverage_suite: str | None = None,
     ) -> None:
+        """`coverage_suite`: the contract coverage report's column for the events that pass
+        (None, as for a fault proof's broken provider: not recorded)."""
         self.recorder = recorder
         self.tap = tap
         self.store = store
         self.exchange = exchange
         self.timeout = timeout
+        self.coverage_suite = coverage_suite
         self.stats = MatchStats()
         self._matched: set[int] = set()
         self._next = 0  # the first expected event not matched yet
@@ -125,6 +130,13 @@ class EventMatcher:
         self._matched.add(index)
         self.stats.writes_checked.add(event.write)
         self._event_ids.add(seen.event_id)
+        if self.coverage_suite is not None:
+            record_event(
+                self.coverage_suite,
+                message=event.message.name,
+                body=delivery.body,
+                operation=event.operation,
+            )
         self.stats.slowest = max(self.stats.slowest, time.monotonic() - event.written_at)
         while self._next in self._matched:
             self._next += 1

@@ -18,6 +18,7 @@ from tests.contract.events.event_tap import EventTap
 from tests.contract.events.targets import EventTarget, flusher
 from tests.contract.events.write_recorder import WriteRecorder
 from tests.contract.room_store_machine import room_store_machine
+from tests.contract_coverage.recorder import suite_name
 
 pytestmark = pytest.mark.integration
 
@@ -34,6 +35,7 @@ STEPS = settings(
 
 
 def test_every_write_emits_the_documented_event(
+    base_url: str | None,
     event_target: EventTarget,
     api_key: str,
     event_contract: EventContract,
@@ -45,7 +47,11 @@ def test_every_write_emits_the_documented_event(
     recorder.attach(http)
     flush = flusher(http, api_key)
     with EventTap(event_target.amqp_url, event_target.exchange) as tap:
-        matcher = EventMatcher(recorder, tap, avro_store, exchange=event_target.exchange)
+        # Each event that passes joins the contract coverage report (the HTTP side's column).
+        suite = suite_name("contract-url" if base_url else "contract")
+        matcher = EventMatcher(
+            recorder, tap, avro_store, exchange=event_target.exchange, coverage_suite=suite
+        )
         machine = with_event_checks(room_store_machine(http, api_key), matcher, flush)
         run_state_machine_as_test(machine, settings=STEPS)
         # One last write: an extra event after the last run's writes would arrive before it.
