@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.contract.room_sets import fresh_room
+from tests.contract.room_sets import fresh_room, promise_settings
 
 CHECK = "conditional-requests"
 HEADERS_CHECK = "response-headers"
@@ -36,13 +36,7 @@ def check_created_room_headers(http: httpx.Client, api_key: str, *, examples: in
     """201's Location leads to the room just created, at the ETag the 201 gave."""
     writes = {"X-API-Key": api_key}
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @promise_settings(examples)
     @given(price=st.integers(0, 10**9))
     def location_and_etag_name_the_created_room(price: int) -> None:
         created = http.post("/rooms", json=fresh_room(price=price), headers=writes)
@@ -74,13 +68,7 @@ def check_conditional_requests(http: httpx.Client, api_key: str, *, examples: in
     writes = {"X-API-Key": api_key}
     patch_headers = {**writes, "Content-Type": "application/merge-patch+json"}
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @promise_settings(examples)
     @given(steps=_steps)
     def if_match_guards_every_write(steps: list[tuple[str, str, int]]) -> None:
         created = http.post("/rooms", json=fresh_room(price=1000), headers=writes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.contract.room_sets import (
@@ -21,6 +21,7 @@ from tests.contract.room_sets import (
     RoomSet,
     as_query,
     get_page,
+    promise_settings,
     query_text,
     room_set,
 )
@@ -62,13 +63,7 @@ def check_filters(http: httpx.Client, api_key: str, *, examples: int = 60) -> No
     """Every filter, alone and combined, keeps exactly the rooms its description names."""
     with room_set(http, api_key, 16, check=CHECK) as rooms:
 
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(examples)
         @given(query=_filters(rooms))
         def the_list_holds_exactly_the_matching_rooms(query: dict[str, object]) -> None:
             expected = {

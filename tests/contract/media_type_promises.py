@@ -17,11 +17,11 @@ from typing import Any
 
 import httpx
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rooms.contract_files import openapi_path
-from tests.contract.room_sets import fresh_room, room_set
+from tests.contract.room_sets import fresh_room, promise_settings, room_set
 
 CHECK = "media-types"
 ACCEPT_CHECK = "accept"
@@ -96,13 +96,7 @@ def check_request_media_types(http: httpx.Client, api_key: str, *, examples: int
                 f"[{CHECK}] a refused body still changed the room"
             )
 
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(examples)
         @given(target=st.sampled_from(targets), data=st.data())
         def only_declared_media_types_are_accepted(
             target: tuple[str, str, str, list[str]], data: st.DataObject
@@ -129,13 +123,7 @@ def check_request_media_types(http: httpx.Client, api_key: str, *, examples: int
 
         only_declared_media_types_are_accepted()
 
-        @settings(
-            max_examples=8,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(8)
         @given(target=st.sampled_from(targets), data=st.data())
         def declared_media_types_are_accepted_however_spelled(
             target: tuple[str, str, str, list[str]], data: st.DataObject
@@ -173,13 +161,7 @@ def check_accept(http: httpx.Client, api_key: str, *, examples: int = 12) -> Non
     with _one_room(http, api_key, ACCEPT_CHECK) as room:
         reads = [f"/rooms/{room['id']}", f"/rooms?provider={room['provider']}"]
 
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(examples)
         @given(url=st.sampled_from(reads), accept=st.sampled_from(_ACCEPTS_JSON + _ACCEPTS_NO_JSON))
         def accept_is_answered_as_documented(url: str, accept: str) -> None:
             response = http.get(url, headers={"Accept": accept})

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.contract.room_sets import room_set
+from tests.contract.room_sets import promise_settings, room_set
 
 CHECK = "merge-patch"
 SERVER_SET = ("id", "version", "created_at", "updated_at")
@@ -72,13 +72,7 @@ def check_merge_patch(http: httpx.Client, api_key: str, *, examples: int = 10) -
     with room_set(http, api_key, 1, check=CHECK) as rooms:
         room_id = rooms.ids()[0]
 
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(examples)
         @given(sequence=st.lists(patches, min_size=1, max_size=3))
         def the_room_is_the_merge_of_the_patches(sequence: list[dict[str, Any]]) -> None:
             for patch in sequence:

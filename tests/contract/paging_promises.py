@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.contract.room_sets import get_page, link_query, query_text, room_set
+from tests.contract.room_sets import get_page, link_query, promise_settings, query_text, room_set
 
 CHECK = "paging"
 DEFAULT_LIMIT = 20  # the Limit parameter's documented default
@@ -68,13 +68,7 @@ def check_paging(http: httpx.Client, api_key: str, *, examples: int = 25) -> Non
         created = [room["created_at"] for room in whole.items]
         assert created == sorted(created), f"[{CHECK}] the list is not oldest first: {created}"
 
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @promise_settings(examples)
         @given(
             limit=st.none() | st.integers(1, ROOMS + 2),
             visible=st.none() | st.booleans(),

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from hypothesis import HealthCheck, Phase, settings
 
 from tests.unit.rooms_data import room_body
 
@@ -33,6 +34,19 @@ class RoomSet:
 
     def ids(self) -> list[str]:
         return list(self.rooms)
+
+
+def promise_settings(examples: int) -> settings:
+    """How every promise check runs its property: the examples it asks for, no deadline
+    (a provider over the network is slow by nature), no example database (each run's rooms
+    are its own), and no shrinking (a failure already names the broken promise)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 def fresh_room(**changes: Any) -> dict[str, Any]:
