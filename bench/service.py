@@ -1,8 +1,16 @@
-"""Throughput and latency of the rooms service against plain Flask on the same rooms.
+"""Throughput and latency of the rooms service against its two reference apps, in one run.
 
-Both run under uvicorn (one worker) on one SQLite file; wrk drives GET /rooms/{id} and
-POST /rooms (a fresh url per request) against each in turn, in one run, and the ratio
-rooms/plain is printed. Run with `nox -s bench -- bench/service.py`.
+All run under uvicorn (one worker) on one SQLite file, and wrk (10 connections) drives
+GET /rooms/{id}, the filtered list GET /rooms?city=..&limit=20 and POST /rooms (a fresh
+url per request) against each in turn:
+- "connexion ceiling" (bench/connexion_ceiling_app.py): connexion 3 on the same contract,
+  validation and API-key check on, constant handlers: the framework's ceiling.
+- "starlette+sqlite3" (bench/starlette_sqlite_app.py): the same SELECTs/INSERT with the stdlib
+  sqlite3 and no contract: the storage floor.
+- "plain Flask" (bench/plain_flask_app.py): rooms' own service layer without connexion.
+The ratios rooms/ceiling and rooms/floor are printed. BENCH_SECONDS sets each measurement's
+length (default 4). Run with `nox -s bench -- bench/service.py` (wrk comes from Debian:
+`apt-get install -y wrk`; bench/load.py installs it when it can).
 """
 
 from __future__ import annotations
@@ -36,11 +44,25 @@ ROOM = {
     "images": [{"url": "https://bench.example/img/1.jpg"}],
     "is_visible": True,
 }
+SEEDED = 30
+PAGE = 20
+CONNECTIONS = 10
+SERVICE = "rooms (connexion, validation on)"
+CEILING = "connexion ceiling"
+FLOOR = "starlette+sqlite3"
+SERVERS = {
+    SERVICE: "rooms.entrypoints.asgi:create_app_from_env",
+    CEILING: "connexion_ceiling_app:create_app",
+    FLOOR: "starlette_sqlite_app:create_app",
+    "plain Flask": "plain_flask_app:create_app",
+}
 
 
 def main() -> None:
     ensure_wrk()
-    duration = int(os.environ.get("BENCH_SECONDS", "8"))
+    duration = int(os.environ.get("BENCH_SECONDS", "4"))
+    only = os.environ.get("BENCH_SERVERS")  # e.g. "rooms (connexion, validation on)"
+    servers = {k: v for k, v in SERVERS.items() if not only or k in only.split(",")}
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -51,38 +73,42 @@ def main() -> None:
         }
         room_id = seed(env)
         body = json.dumps({**ROOM, "url": "https://bench.example/r/"})
-        servers = {
-            "rooms (connexion, validation on)": "rooms.entrypoints.asgi:create_app_from_env",
-            "plain Flask": "plain_flask_app:create_app",
-        }
         results: list[Result] = []
         for label, factory in servers.items():
             with ServerProcess(factory, env=env, cwd=Path(__file__).parent) as server:
-                results.append(
-                    wrk(label, "GET /rooms/{id}", f"{server.url}/rooms/{room_id}", duration)
-                )
-                results.append(
-                    wrk(
-                        label,
-                        "POST /rooms",
-                        f"{server.url}/rooms",
-                        duration,
-                        post_body=body,
-                        api_key=API_KEY,
-                    )
-                )
-    print_table(results, baseline="plain Flask")
+                results += measure(label, server.url, room_id, body, duration)
+    print_table(results, baseline=(CEILING, FLOOR))
+
+
+def measure(label: str, url: str, room_id: str, body: str, duration: int) -> list[Result]:
+    list_url = f"{url}/rooms?city=Lisbon&limit={PAGE}"
+    return [
+        wrk(label, "GET /rooms/{id}", f"{url}/rooms/{room_id}", duration, connections=CONNECTIONS),
+        wrk(label, "GET /rooms?city", list_url, duration, connections=CONNECTIONS),
+        wrk(
+            label,
+            "POST /rooms",
+            f"{url}/rooms",
+            duration,
+            post_body=body,
+            api_key=API_KEY,
+            connections=CONNECTIONS,
+        ),
+    ]
 
 
 def seed(env: dict[str, str]) -> str:
+    """SEEDED rooms in Lisbon (so the list fills a page); the id of the first."""
     settings = Settings.from_env(env)
     injector = bootstrap(settings)
     from rooms.entrypoints.room_json import draft_from_json
 
-    room = injector.get(RoomService).create(
-        draft_from_json({**ROOM, "url": "https://bench.example/seed"})
-    )
-    return str(room.id)
+    service = injector.get(RoomService)
+    ids = [
+        service.create(draft_from_json({**ROOM, "url": f"https://bench.example/seed/{n}"})).id
+        for n in range(SEEDED)
+    ]
+    return str(ids[0])
 
 
 if __name__ == "__main__":
