@@ -61,8 +61,8 @@ SERVERS = {
 def main() -> None:
     ensure_wrk()
     duration = int(os.environ.get("BENCH_SECONDS", "4"))
-    only = os.environ.get("BENCH_SERVERS")  # e.g. "rooms (connexion, validation on)"
-    servers = {k: v for k, v in SERVERS.items() if not only or k in only.split(",")}
+    only = os.environ.get("BENCH_SERVERS")  # labels, "|"-separated: "connexion ceiling|..."
+    servers = {k: v for k, v in SERVERS.items() if not only or k in only.split("|")}
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,

@@ -18,6 +18,9 @@ UNBOUNDED = DatabaseTimeouts(
     connect_seconds=30, pool_seconds=30, statement_seconds=0, retry_after_seconds=5
 )
 
+# a2wsgi's default thread count, the threads connexion's FlaskApp runs its WSGI app in.
+SQLITE_POOL_SIZE = 10
+
 
 def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
     """The engine for `url`; every wait on it is bounded by `timeouts` (0 s: no statement bound)."""
@@ -47,10 +50,14 @@ def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
 
 
 def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
+    pool: dict[str, Any] = {}
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # A file's QueuePool keeps as many connections as the WSGI bridge has threads, so
+        # that none is closed on return and reopened (with its PRAGMAs) under load.
+        pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10}
     busy_ms = int((timeouts.statement_seconds or 30) * 1000)
-    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +73,8 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "NONE":  # NONE: each statement is its own transaction (one-statement reads)
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rooms.adapters.orm import rooms
@@ -115,6 +115,10 @@ def _room(row: Any) -> Room:
     )
 
 
+# Built once: SQLAlchemy then finds its compiled form in its cache by this object's key.
+_BY_ID = select(rooms).where(rooms.c.id == bindparam("room_id"))
+
+
 def _is_url_conflict(error: IntegrityError) -> bool:
     # PostgreSQL names the constraint; SQLite names the column.
     text = str(error.orig)
@@ -138,7 +142,7 @@ class SqlRoomRepository(AbstractRoomRepository):
             raise
 
     def _get(self, room_id: uuid.UUID) -> Room | None:
-        row = self._connection.execute(select(rooms).where(rooms.c.id == room_id)).first()
+        row = self._connection.execute(_BY_ID, {"room_id": room_id}).first()
         return None if row is None else _room(row)
 
     def _replace(self, room: Room, expected_version: int) -> bool:

@@ -67,7 +67,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def _begin(self) -> None:
         connection = self._engine.connect()
-        if not self._read_only:
+        if self._read_only:
+            # The read-only units of work (RoomService.get and .list) read with one statement,
+            # atomic on its own: on SQLite no BEGIN/ROLLBACK round trips go around it.
+            # (PostgreSQL keeps its transaction: the pre-use ping has already opened one.)
+            connection = connection.execution_options(sqlite_begin="NONE")
+        else:
             # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
             # transaction never fails to upgrade when another writer got in between.
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
