@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from rooms.adapters.bounded_connections import bound_round_trips
+from rooms.adapters.sqlite_write_gate import WriteGate
 from rooms.config import DatabaseTimeouts
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -70,11 +71,17 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    gate = WriteGate(busy_ms / 1000)
+    gate.install(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode != "NONE":  # NONE: each statement is its own transaction (one-statement reads)
-            connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "NONE":  # each statement is its own transaction (one-statement reads)
+            return
+        if mode == "IMMEDIATE":
+            gate.enter(connection)
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
 from rooms.adapters.database import SQLITE_POOL_SIZE, make_engine, upgrade
 from rooms.adapters.repository import RoomFilter
+from rooms.config import DatabaseTimeouts
+from rooms.domain.errors import DuplicateRoomUrl
 from rooms.service_layer.room_service import RoomService
 from rooms.service_layer.unit_of_work import AbstractUnitOfWork, SqlAlchemyUnitOfWork
 from tests.fakes import RecordingEventEncoder
@@ -89,3 +92,54 @@ def test_connections_are_kept_under_load_not_reopened(engine: Engine) -> None:
         thread.join(timeout=30)
     # One connection per thread, ever: none closed on return and opened (PRAGMAs and all) again.
     assert len(opened) == SQLITE_POOL_SIZE
+
+
+def test_concurrent_writers_of_one_process_all_get_through(engine: Engine) -> None:
+    service = service_on(engine)
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(10):
+                service.create(room_draft(url=f"https://rooms.example/gate/{n}/{i}"))
+        except BaseException as error:  # reported below, not lost in the thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(SQLITE_POOL_SIZE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(service.list(RoomFilter(), after=None, limit=500).items) == 10 * SQLITE_POOL_SIZE
+
+
+def test_a_failed_write_lets_the_next_writer_in(tmp_path: Path) -> None:
+    # A gate kept after a failure would hold every later writer until its bound.
+    timeouts = DatabaseTimeouts(statement_seconds=0.5)
+    engine = make_engine(f"sqlite:///{tmp_path}/rooms.sqlite3", timeouts)
+    upgrade(engine)
+    service = service_on(engine)
+    service.create(room_draft(url="https://rooms.example/taken"))
+    for _ in range(3):
+        with pytest.raises(DuplicateRoomUrl):
+            service.create(room_draft(url="https://rooms.example/taken"))
+    with engine.connect() as connection:  # a write abandoned: closed without a commit
+        connection.execution_options(sqlite_begin="IMMEDIATE").begin()
+    assert service.create(room_draft(url="https://rooms.example/free")).version == 1
+    engine.dispose()
+
+
+def test_a_writer_waits_for_the_gate_no_longer_than_its_bound(tmp_path: Path) -> None:
+    timeouts = DatabaseTimeouts(statement_seconds=0.3)
+    engine = make_engine(f"sqlite:///{tmp_path}/rooms.sqlite3", timeouts)
+    upgrade(engine)
+    holder = engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+    holder.begin()
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            service_on(engine).create(room_draft())
+    finally:
+        holder.close()
+    assert service_on(engine).create(room_draft()).version == 1
+    engine.dispose()
