@@ -93,6 +93,10 @@ def _row_values(room: Room) -> dict[str, Any]:
     }
 
 
+# A dict lookup: calling the Enum class to find a member by value costs more, per row.
+_RECURRENCES = {recurrence.value: recurrence for recurrence in Recurrence}
+
+
 def _room(row: Any) -> Room:
     return Room(
         id=row.id,
@@ -104,7 +108,7 @@ def _room(row: Any) -> Room:
         price=row.price,
         monthly_price=row.monthly_price,
         currency=row.currency,
-        recurrence=Recurrence(row.recurrence),
+        recurrence=_RECURRENCES[row.recurrence],
         provider=row.provider,
         url=row.url,
         property_size=row.property_size,
