@@ -9,22 +9,27 @@ url per request) against each in turn:
   sqlite3 and no contract: the storage floor.
 - "plain Flask" (bench/plain_flask_app.py): rooms' own service layer without connexion.
 The ratios rooms/ceiling and rooms/floor are printed. BENCH_SECONDS sets each measurement's
-length (default 4). Run with `nox -s bench -- bench/service.py` (wrk comes from Debian:
+length (default 4); BENCH_POSTGRES_URL runs rooms on a fresh PostgreSQL database instead
+(the floor is then left out); BENCH_SERVERS picks servers by label ("|"-separated). Run with `nox -s bench -- bench/service.py` (wrk comes from Debian:
 `apt-get install -y wrk`; bench/load.py installs it when it can).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from load import Result, ServerProcess, ensure_wrk, print_table, wrk
 
+from rooms.adapters.database import make_engine, upgrade
 from rooms.bootstrap import bootstrap
 from rooms.config import Settings
 from rooms.service_layer.room_service import RoomService
@@ -63,10 +68,13 @@ def main() -> None:
     duration = int(os.environ.get("BENCH_SECONDS", "4"))
     only = os.environ.get("BENCH_SERVERS")  # labels, "|"-separated: "connexion ceiling|..."
     servers = {k: v for k, v in SERVERS.items() if not only or k in only.split("|")}
-    with tempfile.TemporaryDirectory() as folder:
+    postgres = os.environ.get("BENCH_POSTGRES_URL")  # e.g. postgresql://postgres@127.0.0.1/test
+    if postgres:  # the Starlette floor speaks SQLite only
+        servers.pop(FLOOR, None)
+    with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
         env = {
             **os.environ,
-            "ROOMS_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "ROOMS_DATABASE_URL": url,
             "ROOMS_API_KEYS": API_KEY,
             "ROOMS_LOG_LEVEL": "WARNING",
             "ROOMS_AMQP_URL": "",
@@ -78,6 +86,27 @@ def main() -> None:
             with ServerProcess(factory, env=env, cwd=Path(__file__).parent) as server:
                 results += measure(label, server.url, room_id, body, duration)
     print_table(results, baseline=(CEILING, FLOOR))
+
+
+@contextlib.contextmanager
+def database(postgres: str | None, folder: str) -> Iterator[str]:
+    """A SQLite file in `folder`, or a fresh PostgreSQL database dropped afterwards."""
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        base = postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def measure(label: str, url: str, room_id: str, body: str, duration: int) -> list[Result]:
@@ -100,6 +129,9 @@ def measure(label: str, url: str, room_id: str, body: str, duration: int) -> lis
 def seed(env: dict[str, str]) -> str:
     """SEEDED rooms in Lisbon (so the list fills a page); the id of the first."""
     settings = Settings.from_env(env)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)  # the service migrates SQLite on start, PostgreSQL only through `rooms db`
+    engine.dispose()
     injector = bootstrap(settings)
     from rooms.entrypoints.room_json import draft_from_json
 
