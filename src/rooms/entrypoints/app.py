@@ -16,7 +16,7 @@ from connexion.jsonifier import Jsonifier
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from flask_injector import FlaskInjector
-from injector import Injector
+from injector import Injector, get_bindings
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
@@ -69,9 +69,16 @@ class InjectingResolver(Resolver):  # type: ignore[misc]
 
     def _injected(self, function: Callable[..., Any]) -> Callable[..., Any]:
         injector = self._injector
+        # What to inject, read once: call_with_injection reads the signature on every call.
+        bindings = get_bindings(function)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return injector.call_with_injection(function, args=args, kwargs=kwargs)
+            if args:  # connexion passes keywords only; anything else takes the general path
+                return injector.call_with_injection(function, args=args, kwargs=kwargs)
+            for name, interface in bindings.items():
+                if name not in kwargs:
+                    kwargs[name] = injector.get(interface)
+            return function(**kwargs)
 
         # connexion reads the signature to decide which request values to pass.
         call.__wrapped__ = function  # type: ignore[attr-defined]
