@@ -112,8 +112,11 @@ def explain(engine: Engine, deep: Position) -> None:
     order = "ORDER BY created_at, id LIMIT 21"
     with engine.connect() as connection:
         for label, where in (
-            ("deep page", "created_at > :at OR (created_at = :at AND id > :id)"),
-            ("city, deep page", "area_city = 'Porto' AND is_visible AND created_at > :at"),
+            ("deep page", "(created_at, id) > (:at, :id)"),
+            (
+                "city, deep page",
+                "area_city = 'Porto' AND is_visible AND (created_at, id) > (:at, :id)",
+            ),
         ):
             sql = f"{prefix} SELECT * FROM rooms WHERE {where} {order}"  # noqa: S608 (fixed text)
             at = (
