@@ -79,9 +79,15 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         if mode == "NONE":  # each statement is its own transaction (one-statement reads)
             return
-        if mode == "IMMEDIATE":
-            gate.enter(connection)
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "IMMEDIATE":
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        gate.enter(connection)
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:  # another process kept the lock past busy_timeout
+            gate.leave(connection)
+            raise
 
     return engine
 

@@ -37,6 +37,10 @@ class WriteGate:
             )
         self._holders.add(id(connection.connection._connection_record))
 
+    def leave(self, connection: Any) -> None:
+        """`connection` will not write after all (its BEGIN failed): the next writer may."""
+        self._release(None, connection.connection._connection_record)
+
     def _release(self, _dbapi_connection: Any, record: Any) -> None:
         key = id(record)
         if key in self._holders:

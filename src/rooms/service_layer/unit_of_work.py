@@ -76,7 +76,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
             # transaction never fails to upgrade when another writer got in between.
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        connection.begin()
+        try:
+            connection.begin()
+        except BaseException:  # no transaction: the connection goes back to the pool now
+            connection.close()
+            raise
         self._connection = connection
         self.rooms = SqlRoomRepository(self._connection)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,4 +143,22 @@ def test_a_writer_waits_for_the_gate_no_longer_than_its_bound(tmp_path: Path) ->
     finally:
         holder.close()
     assert service_on(engine).create(room_draft()).version == 1
+    engine.dispose()
+
+
+def test_a_writer_refused_by_another_processs_lock_lets_the_next_writer_in(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "rooms.sqlite3"
+    engine = make_engine(f"sqlite:///{path}", DatabaseTimeouts(statement_seconds=0.3))
+    upgrade(engine)
+    service = service_on(engine)
+    other_process = sqlite3.connect(path, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")  # another writer, outside this process's gate
+    with pytest.raises(OperationalError, match="locked"):
+        service.create(room_draft(url="https://rooms.example/refused"))
+    other_process.execute("ROLLBACK")
+    other_process.close()
+    # The refused writer's gate and connection were given back, not kept until collected.
+    assert service.create(room_draft(url="https://rooms.example/next")).version == 1
     engine.dispose()
