@@ -31,7 +31,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py", "mock_events.py")
+BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py", "mock_events.py", "scale.py")
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 
@@ -396,7 +396,9 @@ def serve(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism, codec vs fastavro."""
     _install(session, "bench", mock=True)
-    # The benchmarks; bench/load.py and bench/plain_flask_app.py are their plumbing.
+    # The benchmarks; bench/load.py and bench/plain_flask_app.py are their plumbing, and
+    # bench/connexion_ceiling_app.py and bench/starlette_sqlite_app.py service.py's references.
+    # wrk comes from Debian (`apt-get install -y wrk`); bench/load.py installs it if it can.
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:
         session.run("python", target)

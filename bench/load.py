@@ -155,16 +155,19 @@ def wrk(
     return Result(server, request, rps, p50, p99, errors)
 
 
-def print_table(results: list[Result], *, baseline: str) -> None:
+def print_table(results: list[Result], *, baseline: str | tuple[str, ...]) -> None:
+    """The figures, then each other server's throughput as a ratio of each baseline's."""
     print(
         f"\n{'server':<36} {'request':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
     )
     for r in results:
         figures = f"{r.requests_per_second:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>8}"
         print(f"{r.server:<36} {r.request:<18} {figures}")
-    base = {r.request: r for r in results if r.server == baseline}
+    baselines = (baseline,) if isinstance(baseline, str) else baseline
     print()
-    for r in results:
-        if r.server != baseline and r.request in base:
-            ratio = r.requests_per_second / base[r.request].requests_per_second
-            print(f"{r.request}: {r.server} / {baseline} throughput = {ratio:.2f}x")
+    for name in baselines:
+        base = {r.request: r for r in results if r.server == name}
+        for r in results:
+            if r.server not in baselines and r.request in base:
+                ratio = r.requests_per_second / base[r.request].requests_per_second
+                print(f"{r.request}: {r.server} / {name} throughput = {ratio:.2f}x")

@@ -14,6 +14,7 @@ from typing import Any
 from a2wsgi import WSGIMiddleware
 from flask import Flask, request
 
+from rooms.adapters.repository import RoomFilter
 from rooms.bootstrap import bootstrap
 from rooms.config import Settings
 from rooms.entrypoints.room_json import draft_from_json, room_to_json
@@ -29,6 +30,12 @@ def create_app() -> Any:
     def get_room(room_id: str) -> Any:
         room = service.get(uuid.UUID(room_id))
         return room_to_json(room), 200, {"ETag": room.etag}
+
+    @app.get("/rooms")
+    def list_rooms() -> Any:
+        where = RoomFilter(city=request.args.get("city"))
+        page = service.list(where, after=None, limit=int(request.args.get("limit", 20)))
+        return {"items": [room_to_json(room) for room in page.items]}, 200
 
     @app.post("/rooms")
     def create_room() -> Any:

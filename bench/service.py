@@ -1,22 +1,35 @@
-"""Throughput and latency of the rooms service against plain Flask on the same rooms.
+"""Throughput and latency of the rooms service against its two reference apps, in one run.
 
-Both run under uvicorn (one worker) on one SQLite file; wrk drives GET /rooms/{id} and
-POST /rooms (a fresh url per request) against each in turn, in one run, and the ratio
-rooms/plain is printed. Run with `nox -s bench -- bench/service.py`.
+All run under uvicorn (one worker) on one SQLite file, and wrk (10 connections) drives
+GET /rooms/{id}, the filtered list GET /rooms?city=..&limit=20 and POST /rooms (a fresh
+url per request) against each in turn:
+- "connexion ceiling" (bench/connexion_ceiling_app.py): connexion 3 on the same contract,
+  validation and API-key check on, constant handlers: the framework's ceiling.
+- "starlette+sqlite3" (bench/starlette_sqlite_app.py): the same SELECTs/INSERT with the stdlib
+  sqlite3 and no contract: the storage floor.
+- "plain Flask" (bench/plain_flask_app.py): rooms' own service layer without connexion.
+The ratios rooms/ceiling and rooms/floor are printed. BENCH_SECONDS sets each measurement's
+length (default 4); BENCH_POSTGRES_URL runs rooms on a fresh PostgreSQL database instead
+(the floor is then left out); BENCH_SERVERS picks servers by label ("|"-separated). Run with `nox -s bench -- bench/service.py` (wrk comes from Debian:
+`apt-get install -y wrk`; bench/load.py installs it when it can).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from load import Result, ServerProcess, ensure_wrk, print_table, wrk
 
+from rooms.adapters.database import make_engine, upgrade
 from rooms.bootstrap import bootstrap
 from rooms.config import Settings
 from rooms.service_layer.room_service import RoomService
@@ -36,53 +49,98 @@ ROOM = {
     "images": [{"url": "https://bench.example/img/1.jpg"}],
     "is_visible": True,
 }
+SEEDED = 30
+PAGE = 20
+CONNECTIONS = 10
+SERVICE = "rooms (connexion, validation on)"
+CEILING = "connexion ceiling"
+FLOOR = "starlette+sqlite3"
+SERVERS = {
+    SERVICE: "rooms.entrypoints.asgi:create_app_from_env",
+    CEILING: "connexion_ceiling_app:create_app",
+    FLOOR: "starlette_sqlite_app:create_app",
+    "plain Flask": "plain_flask_app:create_app",
+}
 
 
 def main() -> None:
     ensure_wrk()
-    duration = int(os.environ.get("BENCH_SECONDS", "8"))
-    with tempfile.TemporaryDirectory() as folder:
+    duration = int(os.environ.get("BENCH_SECONDS", "4"))
+    only = os.environ.get("BENCH_SERVERS")  # labels, "|"-separated: "connexion ceiling|..."
+    servers = {k: v for k, v in SERVERS.items() if not only or k in only.split("|")}
+    postgres = os.environ.get("BENCH_POSTGRES_URL")  # e.g. postgresql://postgres@127.0.0.1/test
+    if postgres:  # the Starlette floor speaks SQLite only
+        servers.pop(FLOOR, None)
+    with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
         env = {
             **os.environ,
-            "ROOMS_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "ROOMS_DATABASE_URL": url,
             "ROOMS_API_KEYS": API_KEY,
             "ROOMS_LOG_LEVEL": "WARNING",
             "ROOMS_AMQP_URL": "",
         }
         room_id = seed(env)
         body = json.dumps({**ROOM, "url": "https://bench.example/r/"})
-        servers = {
-            "rooms (connexion, validation on)": "rooms.entrypoints.asgi:create_app_from_env",
-            "plain Flask": "plain_flask_app:create_app",
-        }
         results: list[Result] = []
         for label, factory in servers.items():
             with ServerProcess(factory, env=env, cwd=Path(__file__).parent) as server:
-                results.append(
-                    wrk(label, "GET /rooms/{id}", f"{server.url}/rooms/{room_id}", duration)
-                )
-                results.append(
-                    wrk(
-                        label,
-                        "POST /rooms",
-                        f"{server.url}/rooms",
-                        duration,
-                        post_body=body,
-                        api_key=API_KEY,
-                    )
-                )
-    print_table(results, baseline="plain Flask")
+                results += measure(label, server.url, room_id, body, duration)
+    print_table(results, baseline=(CEILING, FLOOR))
+
+
+@contextlib.contextmanager
+def database(postgres: str | None, folder: str) -> Iterator[str]:
+    """A SQLite file in `folder`, or a fresh PostgreSQL database dropped afterwards."""
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        base = postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure(label: str, url: str, room_id: str, body: str, duration: int) -> list[Result]:
+    list_url = f"{url}/rooms?city=Lisbon&limit={PAGE}"
+    return [
+        wrk(label, "GET /rooms/{id}", f"{url}/rooms/{room_id}", duration, connections=CONNECTIONS),
+        wrk(label, "GET /rooms?city", list_url, duration, connections=CONNECTIONS),
+        wrk(
+            label,
+            "POST /rooms",
+            f"{url}/rooms",
+            duration,
+            post_body=body,
+            api_key=API_KEY,
+            connections=CONNECTIONS,
+        ),
+    ]
 
 
 def seed(env: dict[str, str]) -> str:
+    """SEEDED rooms in Lisbon (so the list fills a page); the id of the first."""
     settings = Settings.from_env(env)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)  # the service migrates SQLite on start, PostgreSQL only through `rooms db`
+    engine.dispose()
     injector = bootstrap(settings)
     from rooms.entrypoints.room_json import draft_from_json
 
-    room = injector.get(RoomService).create(
-        draft_from_json({**ROOM, "url": "https://bench.example/seed"})
-    )
-    return str(room.id)
+    service = injector.get(RoomService)
+    ids = [
+        service.create(draft_from_json({**ROOM, "url": f"https://bench.example/seed/{n}"})).id
+        for n in range(SEEDED)
+    ]
+    return str(ids[0])
 
 
 if __name__ == "__main__":

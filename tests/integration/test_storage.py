@@ -102,3 +102,32 @@ def test_every_change_writes_its_event_in_order(engine: Engine) -> None:
         ("RoomUpdated", 2),
         ("RoomDeleted", 2),
     ]
+
+
+def test_keyset_pages_of_rooms_created_in_one_instant_give_each_room_once_in_order(
+    engine: Engine,
+) -> None:
+    # Equal created_at: the cursor's second member (the id) alone decides what comes next.
+    from rooms.adapters.repository import Position, RoomFilter
+    from rooms.domain.model import Room
+
+    instant = Room.create(room_draft()).created_at
+    stored = []
+    for n in range(7):
+        room = dataclasses.replace(
+            Room.create(room_draft(url=f"https://rooms.example/same/{n}")), created_at=instant
+        )
+        with SqlAlchemyUnitOfWork(engine, RecordingEventEncoder()) as uow:  # type: ignore[arg-type]
+            uow.rooms.add(room)
+            uow.commit()
+        stored.append(room.id)
+    service = service_on(engine)
+    seen, after = [], None
+    while True:
+        page = service.list(RoomFilter(), after=after, limit=2)
+        seen += [room.id for room in page.items]
+        if page.next is None:
+            break
+        after = page.next
+    assert seen == sorted(stored, key=lambda room_id: room_id.hex)
+    assert isinstance(after, Position)

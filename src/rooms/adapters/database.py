@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from rooms.adapters.bounded_connections import bound_round_trips
+from rooms.adapters.sqlite_write_gate import WriteGate
 from rooms.config import DatabaseTimeouts
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -17,6 +18,9 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 UNBOUNDED = DatabaseTimeouts(
     connect_seconds=30, pool_seconds=30, statement_seconds=0, retry_after_seconds=5
 )
+
+# a2wsgi's default thread count, the threads connexion's FlaskApp runs its WSGI app in.
+SQLITE_POOL_SIZE = 10
 
 
 def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
@@ -47,10 +51,14 @@ def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
 
 
 def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
+    pool: dict[str, Any] = {}
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # A file's QueuePool keeps as many connections as the WSGI bridge has threads, so
+        # that none is closed on return and reopened (with its PRAGMAs) under load.
+        pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10}
     busy_ms = int((timeouts.statement_seconds or 30) * 1000)
-    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,10 +71,23 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    gate = WriteGate(busy_ms / 1000)
+    gate.install(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "NONE":  # each statement is its own transaction (one-statement reads)
+            return
+        if mode != "IMMEDIATE":
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        gate.enter(connection)
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:  # another process kept the lock past busy_timeout
+            gate.leave(connection)
+            raise
 
     return engine
 

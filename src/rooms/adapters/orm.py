@@ -80,8 +80,9 @@ rooms = Table(
     Column("is_visible", Boolean, nullable=False),
     # The list's stable order; the cursor is a position in it.
     Index(None, "created_at", "id"),
-    Index(None, "area_city"),
-    Index(None, "provider"),
+    # The filters' indexes carry the order too: a filtered page is read in order, not sorted.
+    Index(None, "area_city", "created_at", "id"),
+    Index(None, "provider", "created_at", "id"),
 )
 
 # The transactional outbox: a row per domain event, written in the room change's transaction.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -157,4 +159,24 @@ def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
     for name, value in headers:
         if name == REQUEST_ID_HEADER and _SAFE_REQUEST_ID.match(value):
             return value
-    return uuid.uuid4().hex.encode()
+    return f"{_ids.prefix}{next(_ids.counter):016x}".encode()
+
+
+class _RequestIds:
+    """Unique, not secret, request ids: a random per-process prefix and a counter.
+
+    uuid4() would read os.urandom on the event loop for every request, a system call that
+    gives up the GIL to the WSGI threads and waits to get it back; a counter does not.
+    """
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self.prefix = uuid.uuid4().hex[:16]
+        self.counter = itertools.count()
+
+
+_ids = _RequestIds()
+# A forked worker gets its own prefix, so no two processes hand out the same ids.
+os.register_at_fork(after_in_child=_ids.renew)

@@ -67,11 +67,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def _begin(self) -> None:
         connection = self._engine.connect()
-        if not self._read_only:
+        if self._read_only:
+            # The read-only units of work (RoomService.get and .list) read with one statement,
+            # atomic on its own: on SQLite no BEGIN/ROLLBACK round trips go around it.
+            # (PostgreSQL keeps its transaction: the pre-use ping has already opened one.)
+            connection = connection.execution_options(sqlite_begin="NONE")
+        else:
             # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
             # transaction never fails to upgrade when another writer got in between.
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        connection.begin()
+        try:
+            connection.begin()
+        except BaseException:  # no transaction: the connection goes back to the pool now
+            connection.close()
+            raise
         self._connection = connection
         self.rooms = SqlRoomRepository(self._connection)
 

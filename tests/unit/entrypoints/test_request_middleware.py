@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -78,3 +79,15 @@ def test_a_body_within_the_limit_reaches_the_app_whole(caplog: pytest.LogCapture
     line = json.loads(caplog.records[-1].getMessage())
     assert line == {**line, "method": "POST", "path": "/rooms", "status": 200, "request_id": "abc"}
     assert line["duration_ms"] >= 0
+
+
+def test_generated_request_ids_are_unique_32_hex_digits_and_new_per_process() -> None:
+    from rooms.entrypoints import request_middleware
+
+    ids = [request_middleware._request_id([]) for _ in range(1000)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(rb"[0-9a-f]{32}", value) for value in ids)
+    before = request_middleware._ids.prefix
+    request_middleware._ids.renew()  # what a forked child runs
+    assert request_middleware._ids.prefix != before
+    assert request_middleware._request_id([]) not in ids
