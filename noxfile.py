@@ -10,20 +10,27 @@ import nox
 
 ROOT = Path(__file__).parent
 
+# Sessions run two at a time (--parallel, from nox 2026.10.20): the suites wait on servers, the
+# database and the broker much of the time, so two cores carry two of them. The longest start
+# first. `faults` and `coverage` run alone (allow_parallel=False): the first holds the service
+# to time bounds, the second joins what contract, mock and pact recorded, so it comes last.
+nox.needs_version = ">=2026.10.20"
 nox.options.sessions = [
-    "lint",
-    "typecheck",
-    "tests",
     "contract",
+    "mock",
+    "tests",
     "property",
     "events",
-    "mock",
     "pact",
     "compat",
-    "faults",
+    "typecheck",
+    "lint",
     "wheels",
-    "coverage",  # after contract, mock and pact: it joins what they recorded
+    "faults",
+    "coverage",
 ]
+nox.options.parallel = 2
+nox.options.allow_parallel = True
 # Reusing environments keeps a second `nox` run to seconds; CI starts from a fresh clone anyway.
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -472,7 +479,7 @@ def _asyncapi_json_schema(session: nox.Session) -> Path:
     return schema
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=False)
 def coverage(session: nox.Session) -> None:
     """Contract coverage: what contract, mock and pact exercised of the spec, joined."""
     # Only the spec reader is needed (pyyaml comes with the service); it reads what the
@@ -498,7 +505,7 @@ def wheels(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=False)
 def faults(session: nox.Session) -> None:
     """The service under faults: database outages, hostile input and stops, against `rooms serve`."""
     _install(session, "tests")
