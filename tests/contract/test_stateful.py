@@ -7,19 +7,14 @@ checks the API against it after every step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
-from starlette.testclient import TestClient
 
-from rooms.entrypoints.app import RoomsApp
 from tests.contract.room_store_machine import room_store_machine
 from tests.contract.schemathesis_cli import run_schemathesis
-from tests.contract_coverage.recorder import record_by_url
 
 # Bounded for CI. Determinism comes from the session's --hypothesis-seed (see noxfile.py),
 # not derandomize: schemathesis draws uuids from true randomness, which derandomize
@@ -52,17 +47,5 @@ def test_every_phase_and_check_passes_links_included(
     print(summary)  # the number of generated cases, for the session's log
 
 
-@pytest.fixture
-def http(base_url: str | None, contract_app: RoomsApp | None) -> Iterator[httpx.Client]:
-    if base_url:
-        with httpx.Client(
-            base_url=base_url, timeout=30, event_hooks={"response": [record_by_url]}
-        ) as client:
-            yield client
-    else:
-        with TestClient(contract_app) as client:
-            yield client
-
-
-def test_the_api_behaves_like_a_store_of_rooms(http: httpx.Client, api_key: str) -> None:
-    run_state_machine_as_test(room_store_machine(http, api_key), settings=STEPS)
+def test_the_api_behaves_like_a_store_of_rooms(contract_http: httpx.Client, api_key: str) -> None:
+    run_state_machine_as_test(room_store_machine(contract_http, api_key), settings=STEPS)
