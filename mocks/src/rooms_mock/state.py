@@ -258,9 +258,10 @@ class ResourceStore:
             return self._not_found(operation, resource, key)
         return self._answer(operation, self._status(operation), item, etag=resource.etags[key])
 
-    def _change(
-        self, operation: Operation, resource: Resource, request: ParsedRequest, merge: bool
-    ) -> MockResponse | None:
+    def _current(
+        self, operation: Operation, resource: Resource, request: ParsedRequest
+    ) -> tuple[str, Any] | MockResponse:
+        """The item a change or delete names, or the refusal: 404, or 412 on a stale If-Match."""
         key = self._key(resource, request)
         stored = resource.items.get(key)
         if stored is None:
@@ -270,6 +271,15 @@ class ResourceStore:
             stale = self._stale(operation, resource, key, if_match)
             if stale is not None:
                 return stale
+        return key, stored
+
+    def _change(
+        self, operation: Operation, resource: Resource, request: ParsedRequest, merge: bool
+    ) -> MockResponse | None:
+        found = self._current(operation, resource, request)
+        if isinstance(found, MockResponse):
+            return found
+        key, stored = found
         if not isinstance(request.body, dict):
             return None
         changes = {k: v for k, v in request.body.items() if k not in resource.readonly}
@@ -314,15 +324,10 @@ class ResourceStore:
     def _delete(
         self, operation: Operation, resource: Resource, request: ParsedRequest
     ) -> MockResponse:
-        key = self._key(resource, request)
-        stored = resource.items.get(key)
-        if stored is None:
-            return self._not_found(operation, resource, key)
-        if_match = request.request.headers.get("if-match")
-        if if_match is not None:
-            stale = self._stale(operation, resource, key, if_match)
-            if stale is not None:
-                return stale
+        found = self._current(operation, resource, request)
+        if isinstance(found, MockResponse):
+            return found
+        key, stored = found
         del resource.items[key]
         del resource.etags[key]
         return self._answer(operation, self._status(operation), stored)
