@@ -5,34 +5,26 @@ from __future__ import annotations
 import abc
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from rooms.adapters.orm import rooms
+from rooms.adapters.room_rows import (
+    BY_ID,
+    Position,
+    RoomFilter,
+    list_shape,
+    list_statement,
+    list_values,
+    room_from_values,
+)
 from rooms.domain.errors import DuplicateRoomUrl
-from rooms.domain.model import Area, Coordinates, Image, Recurrence, Room
+from rooms.domain.model import Room
 
-
-@dataclass(frozen=True, slots=True)
-class RoomFilter:
-    city: str | None = None
-    country: str | None = None
-    provider: str | None = None
-    min_price: int | None = None
-    max_price: int | None = None
-    visible: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A place in the list's order (created_at, id): what a cursor points after."""
-
-    created_at: datetime
-    room_id: uuid.UUID
+__all__ = ["AbstractRoomRepository", "Position", "RoomFilter", "SqlRoomRepository"]
 
 
 class AbstractRoomRepository(abc.ABC):
@@ -93,34 +85,16 @@ def _row_values(room: Room) -> dict[str, Any]:
     }
 
 
-# A dict lookup: calling the Enum class to find a member by value costs more, per row.
-_RECURRENCES = {recurrence.value: recurrence for recurrence in Recurrence}
-
-
-def _room(row: Any) -> Room:
-    return Room(
-        id=row.id,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        name=row.name,
-        description=row.description,
-        price=row.price,
-        monthly_price=row.monthly_price,
-        currency=row.currency,
-        recurrence=_RECURRENCES[row.recurrence],
-        provider=row.provider,
-        url=row.url,
-        property_size=row.property_size,
-        area=Area(name=row.area_name, city=row.area_city, country=row.area_country),
-        coordinates=None if row.lat is None else Coordinates(lat=row.lat, lon=row.lon),
-        images=tuple(Image(url=url) for url in row.images),
-        is_visible=row.is_visible,
-    )
-
-
-# Built once: SQLAlchemy then finds its compiled form in its cache by this object's key.
-_BY_ID = select(rooms).where(rooms.c.id == bindparam("room_id"))
+# Built once, executed with the row's values: SQLAlchemy then finds their compiled form in
+# its cache, where `.values(...)` made a new statement, and a new cache key, per insert.
+_INSERT = insert(rooms)
+# SQLAlchemy keeps an INSERT's row count only when asked (preserve_rowcount): 0 is a conflict.
+_INSERT_UNLESS_URL_TAKEN = {
+    name: insert_of(rooms)
+    .on_conflict_do_nothing(index_elements=["url"])
+    .execution_options(preserve_rowcount=True)
+    for name, insert_of in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 def _is_url_conflict(error: IntegrityError) -> bool:
@@ -136,18 +110,17 @@ class SqlRoomRepository(AbstractRoomRepository):
         self._connection = connection
 
     def _add(self, room: Room) -> None:
-        # A savepoint keeps the unit of work's transaction usable after a duplicate url.
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(insert(rooms).values(_row_values(room)))
-        except IntegrityError as error:
-            if _is_url_conflict(error):
-                raise DuplicateRoomUrl(room.url) from None
-            raise
+        # ON CONFLICT leaves the unit of work's transaction usable after a duplicate url
+        # without a savepoint's two extra round trips; a concurrent insert of the same url
+        # is waited for, and counts as a conflict once it commits.
+        statement = _INSERT_UNLESS_URL_TAKEN.get(self._connection.dialect.name, _INSERT)
+        result = self._connection.execute(statement, _row_values(room))
+        if statement is not _INSERT and result.rowcount == 0:
+            raise DuplicateRoomUrl(room.url)
 
     def _get(self, room_id: uuid.UUID) -> Room | None:
-        row = self._connection.execute(_BY_ID, {"room_id": room_id}).first()
-        return None if row is None else _room(row)
+        row = self._connection.execute(BY_ID, {"room_id": room_id}).first()
+        return None if row is None else room_from_values(row)
 
     def _replace(self, room: Room, expected_version: int) -> bool:
         statement = (
@@ -169,26 +142,6 @@ class SqlRoomRepository(AbstractRoomRepository):
         return self._connection.execute(statement).rowcount == 1
 
     def _list(self, where: RoomFilter, after: Position | None, limit: int) -> Sequence[Room]:
-        conditions = []
-        if where.city is not None:
-            conditions.append(rooms.c.area_city == where.city)
-        if where.country is not None:
-            conditions.append(rooms.c.area_country == where.country)
-        if where.provider is not None:
-            conditions.append(rooms.c.provider == where.provider)
-        if where.min_price is not None:
-            conditions.append(rooms.c.price >= where.min_price)
-        if where.max_price is not None:
-            conditions.append(rooms.c.price <= where.max_price)
-        if where.visible is not None:
-            conditions.append(rooms.c.is_visible == where.visible)
-        if after is not None:
-            # A row-value comparison: SQLite and PostgreSQL seek the (created_at, id) index
-            # to it, where the equivalent OR scanned the index from its start (bench/scale.py).
-            conditions.append(
-                tuple_(rooms.c.created_at, rooms.c.id) > tuple_(after.created_at, after.room_id)
-            )
-        statement = (
-            select(rooms).where(*conditions).order_by(rooms.c.created_at, rooms.c.id).limit(limit)
-        )
-        return [_room(row) for row in self._connection.execute(statement)]
+        statement = list_statement(list_shape(where, after))
+        rows = self._connection.execute(statement, list_values(where, after, limit))
+        return [room_from_values(row) for row in rows]
