@@ -8,10 +8,13 @@ from typing import Protocol, Self
 
 from sqlalchemy import Connection, Engine, insert
 
+from rooms.adapters import room_reads
 from rooms.adapters.orm import outbox
 from rooms.adapters.repository import AbstractRoomRepository, SqlRoomRepository
 from rooms.domain.events import DomainEvent
 from rooms.service_layer.event_encoding import EventEncoder
+
+_OUTBOX_INSERT = insert(outbox)
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -66,16 +69,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._connection: Connection | None = None
 
     def _begin(self) -> None:
-        connection = self._engine.connect()
         if self._read_only:
-            # The read-only units of work (RoomService.get and .list) read with one statement,
-            # atomic on its own: on SQLite no BEGIN/ROLLBACK round trips go around it.
-            # (PostgreSQL keeps its transaction: the pre-use ping has already opened one.)
-            connection = connection.execution_options(sqlite_begin="NONE")
-        else:
-            # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
-            # transaction never fails to upgrade when another writer got in between.
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            # RoomService.get and .list read with one statement each, atomic on its own: no
+            # transaction to open here, and no Core connection (room_reads says why).
+            self.rooms = room_reads.PooledRoomReads(room_reads.for_engine(self._engine))
+            return
+        connection = self._engine.connect()
+        # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
+        # transaction never fails to upgrade when another writer got in between.
+        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
         try:
             connection.begin()
         except BaseException:  # no transaction: the connection goes back to the pool now
@@ -102,7 +104,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                 }
                 for e in map(self._encoder.encode, events)
             ]
-            self._connection.execute(insert(outbox), rows)
+            # One row is one execute, not an executemany.
+            self._connection.execute(_OUTBOX_INSERT, rows[0] if len(rows) == 1 else rows)
         self._connection.commit()
 
     def _rollback(self) -> None:
