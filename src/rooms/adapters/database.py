@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 from rooms.adapters.bounded_connections import bound_round_trips
+from rooms.adapters.sqlite_checkpointer import SAFETY_NET_PAGES, start_checkpointer
 from rooms.adapters.sqlite_write_gate import WriteGate
 from rooms.config import DatabaseTimeouts
 
@@ -52,8 +55,10 @@ def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Engine:
 
 def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
     pool: dict[str, Any] = {}
+    file_path: str | None = None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        file_path = url.removeprefix("sqlite:///")
+        Path(file_path).parent.mkdir(parents=True, exist_ok=True)
         # A file's QueuePool keeps as many connections as the WSGI bridge has threads, so
         # that none is closed on return and reopened (with its PRAGMAs) under load.
         pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10}
@@ -69,23 +74,32 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints run on sqlite_checkpointer's thread; this is only its safety net.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         cursor.close()
 
     gate = WriteGate(busy_ms / 1000)
     gate.install(engine)
+    if file_path is not None:
+        start_checkpointer(engine, file_path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "NONE":  # each statement is its own transaction (one-statement reads)
-            return
         if mode != "IMMEDIATE":
             connection.exec_driver_sql(f"BEGIN {mode}")
             return
         gate.enter(connection)
         try:
-            connection.exec_driver_sql(f"BEGIN {mode}")
-        except BaseException:  # another process kept the lock past busy_timeout
+            # Straight to sqlite3: through exec_driver_sql this BEGIN cost a tenth of a
+            # create's CPU. busy_timeout bounds it; its error is wrapped as Core would.
+            connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:  # another process kept the lock past busy_timeout
+            gate.leave(connection)
+            raise DBAPIError.instance(
+                "BEGIN IMMEDIATE", None, error, sqlite3.Error, dialect=engine.dialect
+            ) from error
+        except BaseException:
             gate.leave(connection)
             raise
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from rooms.adapters.database import SQLITE_POOL_SIZE, make_engine, upgrade
 from rooms.adapters.repository import RoomFilter
+from rooms.adapters.sqlite_checkpointer import INTERVAL_SECONDS, SAFETY_NET_PAGES
 from rooms.config import DatabaseTimeouts
 from rooms.domain.errors import DuplicateRoomUrl
 from rooms.service_layer.room_service import RoomService
@@ -161,4 +163,23 @@ def test_a_writer_refused_by_another_processs_lock_lets_the_next_writer_in(
     other_process.close()
     # The refused writer's gate and connection were given back, not kept until collected.
     assert service.create(room_draft(url="https://rooms.example/next")).version == 1
+    engine.dispose()
+
+
+def test_the_log_is_checkpointed_by_its_own_thread_not_by_a_commit(tmp_path: Path) -> None:
+    path = tmp_path / "rooms.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        # A request's connection checkpoints only as a safety net, far past SQLite's 1,000.
+        pages = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert pages == SAFETY_NET_PAGES
+    before = path.stat().st_size
+    service = service_on(engine)
+    for n in range(300):  # some hundreds of pages, in the log until a checkpoint copies them
+        service.create(room_draft(url=f"https://rooms.example/wal/{n}"))
+    deadline = time.monotonic() + 10 * INTERVAL_SECONDS
+    while path.stat().st_size == before and time.monotonic() < deadline:
+        time.sleep(INTERVAL_SECONDS / 5)
+    assert path.stat().st_size > before, "no checkpoint copied the log into the database file"
     engine.dispose()
