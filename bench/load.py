@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -155,8 +156,43 @@ def wrk(
     return Result(server, request, rps, p50, p99, errors)
 
 
+def medians(results: list[Result]) -> list[Result]:
+    """One Result per (server, request): the median of its rounds' figures, errors summed."""
+    groups: dict[tuple[str, str], list[Result]] = {}
+    for r in results:
+        groups.setdefault((r.server, r.request), []).append(r)
+    return [
+        Result(
+            server,
+            request,
+            statistics.median(r.requests_per_second for r in group),
+            statistics.median(r.p50_ms for r in group),
+            statistics.median(r.p99_ms for r in group),
+            sum(r.errors for r in group),
+        )
+        for (server, request), group in groups.items()
+    ]
+
+
+def print_round_ratios(results: list[Result], *, baseline: str | tuple[str, ...]) -> None:
+    """Per round, each server's throughput over each baseline's of the same round: the spread."""
+    baselines = (baseline,) if isinstance(baseline, str) else baseline
+    rounds: dict[tuple[str, str], list[Result]] = {}
+    for r in results:
+        rounds.setdefault((r.server, r.request), []).append(r)
+    for name in baselines:
+        for (server, request), runs in sorted(rounds.items()):
+            base = rounds.get((name, request))
+            if server in baselines or not base:
+                continue
+            ratios = [a.requests_per_second / b.requests_per_second for a, b in zip(runs, base)]
+            spread = ", ".join(f"{x:.2f}" for x in ratios)
+            print(f"{request}: {server} / {name} per round = {spread}")
+
+
 def print_table(results: list[Result], *, baseline: str | tuple[str, ...]) -> None:
-    """The figures, then each other server's throughput as a ratio of each baseline's."""
+    """The figures (medians over rounds), then each server's throughput over each baseline's."""
+    results = medians(results)
     print(
         f"\n{'server':<36} {'request':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
     )

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from load import Result, ServerProcess, ensure_wrk, print_table, wrk
+from load import Result, ServerProcess, ensure_wrk, print_round_ratios, print_table, wrk
 
 from rooms.adapters.database import make_engine, upgrade
 from rooms.bootstrap import bootstrap
@@ -54,10 +54,12 @@ PAGE = 20
 CONNECTIONS = 10
 SERVICE = "rooms (connexion, validation on)"
 CEILING = "connexion ceiling"
+TUNED_CEILING = "connexion ceiling, rooms' config"
 FLOOR = "starlette+sqlite3"
 SERVERS = {
     SERVICE: "rooms.entrypoints.asgi:create_app_from_env",
     CEILING: "connexion_ceiling_app:create_app",
+    TUNED_CEILING: "connexion_ceiling_app:create_tuned_app",
     FLOOR: "starlette_sqlite_app:create_app",
     "plain Flask": "plain_flask_app:create_app",
 }
@@ -66,6 +68,7 @@ SERVERS = {
 def main() -> None:
     ensure_wrk()
     duration = int(os.environ.get("BENCH_SECONDS", "4"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
     only = os.environ.get("BENCH_SERVERS")  # labels, "|"-separated: "connexion ceiling|..."
     servers = {k: v for k, v in SERVERS.items() if not only or k in only.split("|")}
     postgres = os.environ.get("BENCH_POSTGRES_URL")  # e.g. postgresql://postgres@127.0.0.1/test
@@ -81,11 +84,34 @@ def main() -> None:
         }
         room_id = seed(env)
         body = json.dumps({**ROOM, "url": "https://bench.example/r/"})
-        results: list[Result] = []
-        for label, factory in servers.items():
-            with ServerProcess(factory, env=env, cwd=Path(__file__).parent) as server:
-                results += measure(label, server.url, room_id, body, duration)
-    print_table(results, baseline=(CEILING, FLOOR))
+        with contextlib.ExitStack() as stack:
+            urls = {
+                label: stack.enter_context(
+                    ServerProcess(factory, env=env, cwd=Path(__file__).parent)
+                ).url
+                for label, factory in servers.items()
+            }
+            results = measure_interleaved(urls, room_id, body, duration, rounds)
+    print_table(results, baseline=(CEILING, TUNED_CEILING, FLOOR))
+    print_round_ratios(results, baseline=(CEILING, TUNED_CEILING, FLOOR))
+
+
+def measure_interleaved(
+    urls: dict[str, str], room_id: str, body: str, duration: int, rounds: int
+) -> list[Result]:
+    """Each request against every server in turn, `rounds` times, the order rotating.
+
+    A shared machine drifts over a run; alternating servers in short runs puts each
+    ratio's two sides in the same conditions, and the medians drop the outliers.
+    """
+    labels = list(urls)
+    results: list[Result] = []
+    for request in REQUESTS:
+        for round_number in range(rounds):
+            shift = round_number % len(labels)
+            for label in labels[shift:] + labels[:shift]:
+                results.append(measure(request, label, urls[label], room_id, body, duration))
+    return results
 
 
 @contextlib.contextmanager
@@ -109,21 +135,24 @@ def database(postgres: str | None, folder: str) -> Iterator[str]:
         admin.dispose()
 
 
-def measure(label: str, url: str, room_id: str, body: str, duration: int) -> list[Result]:
-    list_url = f"{url}/rooms?city=Lisbon&limit={PAGE}"
-    return [
-        wrk(label, "GET /rooms/{id}", f"{url}/rooms/{room_id}", duration, connections=CONNECTIONS),
-        wrk(label, "GET /rooms?city", list_url, duration, connections=CONNECTIONS),
-        wrk(
-            label,
-            "POST /rooms",
-            f"{url}/rooms",
-            duration,
-            post_body=body,
-            api_key=API_KEY,
-            connections=CONNECTIONS,
-        ),
-    ]
+REQUESTS = ("GET /rooms/{id}", "GET /rooms?city", "POST /rooms")
+
+
+def measure(request: str, label: str, url: str, room_id: str, body: str, duration: int) -> Result:
+    if request == "GET /rooms/{id}":
+        return wrk(label, request, f"{url}/rooms/{room_id}", duration, connections=CONNECTIONS)
+    if request == "GET /rooms?city":
+        list_url = f"{url}/rooms?city=Lisbon&limit={PAGE}"
+        return wrk(label, request, list_url, duration, connections=CONNECTIONS)
+    return wrk(
+        label,
+        request,
+        f"{url}/rooms",
+        duration,
+        post_body=body,
+        api_key=API_KEY,
+        connections=CONNECTIONS,
+    )
 
 
 def seed(env: dict[str, str]) -> str:
