@@ -185,7 +185,10 @@ def print_round_ratios(results: list[Result], *, baseline: str | tuple[str, ...]
             base = rounds.get((name, request))
             if server in baselines or not base:
                 continue
-            ratios = [a.requests_per_second / b.requests_per_second for a, b in zip(runs, base)]
+            ratios = [
+                a.requests_per_second / b.requests_per_second
+                for a, b in zip(runs, base, strict=True)
+            ]
             spread = ", ".join(f"{x:.2f}" for x in ratios)
             print(f"{request}: {server} / {name} per round = {spread}")
 
