@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -177,3 +178,75 @@ def test_a_write_waiting_on_a_lock_past_the_statement_timeout_is_a_503_that_chan
         after = http.get(f"/rooms/{room_id}")
         assert after.json()["price"] == body["price"]
         assert after.headers["etag"] == created.headers["etag"]
+
+
+def _read_through_a_fault(
+    service: RunningService, room_id: str, apply: Callable[[], None], restore: Callable[[], None]
+) -> list[tuple[int, float, httpx.Headers, object]]:
+    """GET by id and the list from four clients through the fault: (status, s, headers, body)."""
+    answers: list[tuple[int, float, httpx.Headers, object]] = []
+    stop = threading.Event()
+
+    def reader(path: str) -> None:
+        with httpx.Client(base_url=service.url, timeout=30) as http:
+            while not stop.is_set():
+                started = time.monotonic()
+                response = http.get(path)
+                body = response.json() if response.content else None
+                answers.append(
+                    (response.status_code, time.monotonic() - started, response.headers, body)
+                )
+
+    paths = [f"/rooms/{room_id}", "/rooms?limit=5"] * 2
+    threads = [threading.Thread(target=reader, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(0.5)
+        apply()
+        time.sleep(FAULT_SECONDS)
+        restore()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    return answers
+
+
+@pytest.mark.parametrize("fault", ["refuse", "stall", "reset"])
+def test_reads_through_a_fault_are_a_bounded_503_and_recover(
+    proxied_service: RunningService, db_proxy: TcpProxy, fault: str
+) -> None:
+    # Reads reach the database by their own path (rooms.adapters.room_reads, on the DBAPI
+    # connection): an outage must look to them exactly as it does to writes.
+    with httpx.Client(base_url=proxied_service.url, timeout=30) as http:
+        created = http.post(
+            "/rooms",
+            json=room_body(url=f"https://flats.example/listing/{uuid.uuid4().hex}"),
+            headers=WRITE_HEADERS,
+        )
+    assert created.status_code == 201, created.text
+    room = created.json()
+
+    def cut_repeatedly() -> None:
+        for _ in range(5):
+            db_proxy.reset()
+            time.sleep(0.2)
+
+    apply = cut_repeatedly if fault == "reset" else getattr(db_proxy, fault)
+    answers = _read_through_a_fault(proxied_service, room["id"], apply, db_proxy.restore)
+    statuses = {status for status, *_ in answers}
+    assert statuses <= {200, 503}, f"undocumented answers to reads under a fault: {statuses}"
+    unavailable = [(headers, body) for status, _, headers, body in answers if status == 503]
+    assert unavailable, "the fault never reached a read: this test proved nothing"
+    for headers, body in unavailable:
+        assert headers["content-type"] == "application/problem+json"
+        assert int(headers["retry-after"]) == 3
+        assert isinstance(body, dict)
+        assert body["status"] == 503
+    slowest = max(seconds for _, seconds, *_ in answers)
+    assert slowest <= ANSWER_BOUND_SECONDS, f"a read took {slowest:.1f} s"
+    _assert_recovers(proxied_service)
+    with httpx.Client(base_url=proxied_service.url, timeout=30) as http:
+        assert http.get(f"/rooms/{room['id']}").json() == room
