@@ -38,7 +38,15 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 PACT_ENV = {"PACT_DO_NOT_TRACK": "true"}
-BENCHMARKS = ("service.py", "relay.py", "mock.py", "codec.py", "mock_events.py", "scale.py")
+BENCHMARKS = (
+    "service.py",
+    "service_cpu.py",
+    "relay.py",
+    "mock.py",
+    "codec.py",
+    "mock_events.py",
+    "scale.py",
+)
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
 

@@ -1,17 +1,22 @@
-"""Throughput and latency of the rooms service against its two reference apps, in one run.
+"""Throughput and latency of the rooms service against its reference apps, in one run.
 
-All run under uvicorn (one worker) on one SQLite file, and wrk (10 connections) drives
-GET /rooms/{id}, the filtered list GET /rooms?city=..&limit=20 and POST /rooms (a fresh
-url per request) against each in turn:
+All run at once under uvicorn (one worker each) on one database, and wrk (10 connections)
+drives GET /rooms/{id}, the filtered list GET /rooms?city=..&limit=20 and POST /rooms (a
+fresh url per request) against each in turn, BENCH_ROUNDS times (default 3), the order
+rotating: a shared machine drifts, and alternating short runs puts both sides of a ratio
+in the same conditions. Medians are printed, then each round's ratio (the spread).
 - "connexion ceiling" (bench/connexion_ceiling_app.py): connexion 3 on the same contract,
   validation and API-key check on, constant handlers: the framework's ceiling.
+- "connexion ceiling, rooms' config": the same with rooms' validators and compact JSON, so
+  what connexion's configuration buys is told apart from what rooms' own code costs.
 - "starlette+sqlite3" (bench/starlette_sqlite_app.py): the same SELECTs/INSERT with the stdlib
   sqlite3 and no contract: the storage floor.
 - "plain Flask" (bench/plain_flask_app.py): rooms' own service layer without connexion.
-The ratios rooms/ceiling and rooms/floor are printed. BENCH_SECONDS sets each measurement's
-length (default 4); BENCH_POSTGRES_URL runs rooms on a fresh PostgreSQL database instead
-(the floor is then left out); BENCH_SERVERS picks servers by label ("|"-separated). Run with `nox -s bench -- bench/service.py` (wrk comes from Debian:
-`apt-get install -y wrk`; bench/load.py installs it when it can).
+BENCH_SECONDS sets each measurement's length (default 4); BENCH_POSTGRES_URL runs on a fresh
+PostgreSQL database instead (the floor is then left out); BENCH_SERVERS picks servers by
+label ("|"-separated). bench/service_cpu.py measures the same ratios as CPU per request,
+which a busy machine disturbs less. Run with `nox -s bench -- bench/service.py` (wrk comes
+from Debian: `apt-get install -y wrk`; bench/load.py installs it when it can).
 """
 
 from __future__ import annotations
