@@ -1,0 +1,97 @@
+"""Who used the machine's cores during a measurement, from /proc (Linux only).
+
+A throughput figure on a 2-core machine means little without knowing what else ran: the
+load generator, the database's backends, other jobs. CpuShare samples every process's
+CPU time (utime + stime in /proc/PID/stat) at two moments inside a measured run and sums
+the difference per group: the server's process tree, PostgreSQL, wrk, everything else,
+and the idle time in /proc/stat. Shares are in percent of one core: 200% is all of two.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class _Process:
+    parent: int
+    command: str
+    ticks: int
+
+
+def _processes() -> dict[int, _Process]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:  # it ended between the listing and the read
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at
+        # the last ")". utime and stime are fields 14 and 15 (1-based) of the whole line.
+        command = raw[raw.index("(") + 1 : raw.rindex(")")]
+        rest = raw[raw.rindex(")") + 2 :].split()
+        found[int(entry.name)] = _Process(int(rest[1]), command, int(rest[11]) + int(rest[12]))
+    return found
+
+
+def _idle_ticks() -> int:
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    return int(fields[4]) + int(fields[5])  # idle + iowait
+
+
+def _descendants(root: int, processes: dict[int, _Process]) -> set[int]:
+    tree = {root}
+    grew = True
+    while grew:
+        more = {pid for pid, p in processes.items() if p.parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return tree
+
+
+@dataclass
+class CpuShare:
+    """Call `sample(seconds)` from a thread beside a run of `seconds`; then `shares`."""
+
+    server_pid: int
+    shares: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sample(self, seconds: int) -> None:
+        # A window inside the run: wrk's connections are up, and wrk has not exited yet.
+        margin = min(1.0, seconds / 4)
+        time.sleep(margin)
+        before, idle_before, began = _processes(), _idle_ticks(), time.monotonic()
+        time.sleep(max(seconds - 2 * margin, 0.5))
+        after, idle_after, wall = _processes(), _idle_ticks(), time.monotonic() - began
+        server = _descendants(self.server_pid, after)
+        used: dict[str, int] = defaultdict(int)
+        for pid, process in after.items():
+            earlier = before.get(pid)
+            # A process started inside the window counts from zero.
+            spent = process.ticks - (earlier.ticks if earlier else 0)
+            if pid in server:
+                used["rooms"] += spent
+            elif process.command in ("postgres", "wrk"):
+                used[process.command] += spent
+            else:
+                used["other"] += spent
+        used["idle"] = idle_after - idle_before
+        with self._lock:
+            self.shares = {
+                name: 100 * ticks / _TICKS / wall
+                for name, ticks in sorted(used.items(), key=lambda kv: -kv[1])
+            }
+
+    def summary(self) -> str:
+        with self._lock:
+            return " ".join(f"{name} {share:.0f}%" for name, share in self.shares.items())
