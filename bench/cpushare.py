@@ -3,8 +3,10 @@
 A throughput figure on a 2-core machine means little without knowing what else ran: the
 load generator, the database's backends, other jobs. CpuShare samples every process's
 CPU time (utime + stime in /proc/PID/stat) at two moments inside a measured run and sums
-the difference per group: the server's process tree, PostgreSQL, wrk, everything else,
-and the idle time in /proc/stat. Shares are in percent of one core: 200% is all of two.
+the difference per group: the server's process tree, PostgreSQL (its shared processes and
+the backends serving the benchmark's database; backends of other databases are other
+jobs'), wrk, everything else, and the idle time in /proc/stat. Shares are in percent of
+one core: 200% is all of two.
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ def _processes() -> dict[int, _Process]:
     return found
 
 
-def _idle_ticks() -> int:
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()
-    return int(fields[4]) + int(fields[5])  # idle + iowait
+def _machine_ticks() -> tuple[int, int]:
+    """(idle, total) ticks of all cores since boot: idle counts iowait, total counts steal."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
 
 
 def _descendants(root: int, processes: dict[int, _Process]) -> set[int]:
@@ -63,6 +66,7 @@ class CpuShare:
     """Call `sample(seconds)` from a thread beside a run of `seconds`; then `shares`."""
 
     server_pid: int
+    database: str | None = None  # the benchmark's PostgreSQL database, by name
     shares: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,9 +74,9 @@ class CpuShare:
         # A window inside the run: wrk's connections are up, and wrk has not exited yet.
         margin = min(1.0, seconds / 4)
         time.sleep(margin)
-        before, idle_before, began = _processes(), _idle_ticks(), time.monotonic()
+        before, machine_before, began = _processes(), _machine_ticks(), time.monotonic()
         time.sleep(max(seconds - 2 * margin, 0.5))
-        after, idle_after, wall = _processes(), _idle_ticks(), time.monotonic() - began
+        after, machine_after, wall = _processes(), _machine_ticks(), time.monotonic() - began
         server = _descendants(self.server_pid, after)
         used: dict[str, int] = defaultdict(int)
         for pid, process in after.items():
@@ -81,16 +85,32 @@ class CpuShare:
             spent = process.ticks - (earlier.ticks if earlier else 0)
             if pid in server:
                 used["rooms"] += spent
-            elif process.command in ("postgres", "wrk"):
-                used[process.command] += spent
-            else:
-                used["other"] += spent
-        used["idle"] = idle_after - idle_before
+            elif process.command == "wrk":
+                used["wrk"] += spent
+            elif process.command == "postgres" and self._ours(pid):
+                used["postgres"] += spent
+        # "Other" is what the machine was busy with besides these: processes that started
+        # and ended inside the window (other jobs' tests) show in /proc/stat, not in /proc.
+        idle = machine_after[0] - machine_before[0]
+        busy = machine_after[1] - machine_before[1] - idle
+        used["other"] = max(busy - sum(used.values()), 0)
+        used["idle"] = idle
         with self._lock:
             self.shares = {
                 name: 100 * ticks / _TICKS / wall
                 for name, ticks in sorted(used.items(), key=lambda kv: -kv[1])
             }
+
+    def _ours(self, pid: int) -> bool:
+        """A backend's title is "postgres: [CLUSTER:] USER DATABASE HOST(PORT) STATE"; the
+        shared processes' ("postgres: 15/main: walwriter") name no client, and count as ours."""
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return False
+        words = title.replace("\0", " ").split()
+        client = [i for i, word in enumerate(words) if word.endswith(")") or word == "[local]"]
+        return self.database is None or not client or words[client[0] - 1] == self.database
 
     def summary(self) -> str:
         with self._lock:

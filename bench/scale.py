@@ -1,16 +1,19 @@
 """GET /rooms's storage path at scale: first page and a deep page, small table against large.
 
 Seeds SCALE_SMALL (10,000) and SCALE_LARGE (default 200,000; the issue's aim is 1,000,000,
-`SCALE_LARGE=1000000`) rooms straight into the table, then times RoomService.list (the
-query, the row mapping, the keyset cursor) for the first page and for a page after the
-middle of the listing, filtered by city and not, and prints p50/p99 per size, the
-large/small ratio, and the query plan. SQLite by default; SCALE_POSTGRES_URL (e.g.
-postgresql://postgres@127.0.0.1/test) uses a fresh PostgreSQL database, dropped afterwards.
+`SCALE_LARGE=1000000`) rooms straight into two databases (COPY or executemany: seconds,
+not minutes), then times RoomService.list (the query, the row mapping, the keyset cursor)
+for the first page and for a page after the middle of the listing, filtered by city and
+not, the two sizes taking turns call by call, and prints p50/p99 per size, the large/small
+ratios, and the query plans (with ANALYZE and buffer counts on PostgreSQL). SQLite by
+default; SCALE_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test) uses two fresh
+PostgreSQL databases there, dropped afterwards.
 Run with `nox -s bench -- bench/scale.py`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -19,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -123,17 +127,17 @@ def _executemany(engine: Engine, count: int) -> None:
         raw.close()
 
 
-def timings(call: Callable[[], object]) -> tuple[float, float]:
-    samples = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    cuts = statistics.quantiles(samples, n=100)
-    return cuts[49], cuts[98]
+@dataclass(frozen=True)
+class Table:
+    """A seeded database: its engine, the service on it, and the position after its middle."""
+
+    count: int
+    engine: Engine
+    service: RoomService
+    deep: Position
 
 
-def measure(url: str, count: int) -> dict[str, tuple[float, float]]:
+def prepare(url: str, count: int) -> Table:
     engine = make_engine(url)
     upgrade(engine)
     began = time.perf_counter()
@@ -146,17 +150,40 @@ def measure(url: str, count: int) -> dict[str, tuple[float, float]]:
             .offset(count // 2)
             .limit(1)
         ).one()
-    deep = Position(created_at=middle.created_at, room_id=middle.id)
     service = bootstrap(Settings.from_env({"ROOMS_DATABASE_URL": url})).get(RoomService)
+    return Table(count, engine, service, Position(created_at=middle.created_at, room_id=middle.id))
+
+
+def queries(table: Table) -> dict[str, Callable[[], object]]:
     city = RoomFilter(city="Porto", visible=True)
-    figures = {
-        "first page": timings(lambda: service.list(RoomFilter(), after=None, limit=20)),
-        "deep page": timings(lambda: service.list(RoomFilter(), after=deep, limit=20)),
-        "city, first page": timings(lambda: service.list(city, after=None, limit=20)),
-        "city, deep page": timings(lambda: service.list(city, after=deep, limit=20)),
+    service, deep = table.service, table.deep
+    return {
+        "first page": lambda: service.list(RoomFilter(), after=None, limit=20),
+        "deep page": lambda: service.list(RoomFilter(), after=deep, limit=20),
+        "city, first page": lambda: service.list(city, after=None, limit=20),
+        "city, deep page": lambda: service.list(city, after=deep, limit=20),
     }
-    explain(engine, deep)
-    engine.dispose()
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49], cuts[98]
+
+
+def measure(tables: list[Table]) -> dict[str, list[tuple[float, float]]]:
+    """p50 and p99 (ms) per query and table. The tables take turns call by call, so that
+    whatever else the machine does in the meantime falls on both alike: the ratio between
+    them is the figure, and a small and a large run minutes apart compared noise with noise."""
+    calls = [queries(table) for table in tables]
+    figures = {}
+    for query in calls[0]:
+        samples: list[list[float]] = [[] for _ in tables]
+        for _ in range(REPEATS):
+            for index, table_calls in enumerate(calls):
+                began = time.perf_counter()
+                table_calls[query]()
+                samples[index].append((time.perf_counter() - began) * 1000)
+        figures[query] = [percentiles(each) for each in samples]
     return figures
 
 
@@ -186,18 +213,22 @@ def main() -> None:
     small = int(os.environ.get("SCALE_SMALL", "10000"))
     large = int(os.environ.get("SCALE_LARGE", "200000"))
     postgres = os.environ.get("SCALE_POSTGRES_URL")
-    results = {}
-    for count in (small, large):
-        with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
-            results[count] = measure(url, count)
-    print(f"\n{'query':<18} {'rooms':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for query in results[small]:
+    with contextlib.ExitStack() as stack:
+        tables = []
         for count in (small, large):
-            p50, p99 = results[count][query]
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
+            tables.append(prepare(stack.enter_context(database(postgres, folder)), count))
+        figures = measure(tables)
+        for table in tables:
+            print(f"{table.count} rooms:", file=sys.stderr)
+            explain(table.engine, table.deep)
+            table.engine.dispose()
+    print(f"\n{'query':<18} {'rooms':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for query, (low, high) in figures.items():
+        for count, (p50, p99) in ((small, low), (large, high)):
             print(f"{query:<18} {count:>9} {p50:>8.2f} {p99:>8.2f}")
-        p50 = results[large][query][0] / results[small][query][0]
-        p99 = results[large][query][1] / results[small][query][1]
-        print(f"{query:<18} {large}/{small}: p50 {p50:.2f}x, p99 {p99:.2f}x")
+        ratios = f"p50 {high[0] / low[0]:.2f}x, p99 {high[1] / low[1]:.2f}x"
+        print(f"{query:<18} {large}/{small}: {ratios}")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,12 @@ class Serve:
 
 
 def measure(
-    server: Serve, workers: int, room_id: str, connections: list[int], seconds: int
+    server: Serve,
+    workers: int,
+    room_id: str,
+    connections: list[int],
+    seconds: int,
+    database_name: str,
 ) -> list[tuple[Result, str]]:
     """Each request at each connection count, with where the CPU went during it."""
     prefix = shlex.split(os.environ.get("WORKERS_WRK", ""))
@@ -100,7 +105,7 @@ def measure(
     results = []
     for count in connections:
         for label, url, post in requests:
-            share = CpuShare(server.pid)
+            share = CpuShare(server.pid, database_name)
             result = wrk(
                 f"workers={workers}",
                 label,
@@ -157,10 +162,11 @@ def main() -> None:
             "ROOMS_AMQP_URL": "",
         }
         room_id = seed(env)
+        name = url.rsplit("/", 1)[1]  # the database's, to tell its backends from others'
         results = {}
         for workers in (1, 2):
             with Serve(workers, env) as server:
-                results[workers] = measure(server, workers, room_id, connections, seconds)
+                results[workers] = measure(server, workers, room_id, connections, seconds, name)
     report(results, connections)
 
 
