@@ -24,6 +24,7 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Self
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -148,11 +150,24 @@ def report(results: dict[int, list[tuple[Result, str]]], connections: list[int])
         print(f"{key[0]:<16} c={key[1]:<3} workers 2/1 throughput = {ratio:.2f}x")
 
 
+def reachable(url: str) -> bool:
+    """Whether PostgreSQL at `url` answers, within 5 s."""
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 5).close()
+    except OSError:
+        return False
+    return True
+
+
 def main() -> None:
     ensure_wrk()
     seconds = int(os.environ.get("BENCH_SECONDS", "5"))
     connections = [int(c) for c in os.environ.get("WORKERS_CONNECTIONS", "10,32").split(",")]
     postgres = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/test")
+    if not reachable(postgres):
+        print(f"bench/workers.py: skipped, no PostgreSQL at {postgres}", file=sys.stderr)
+        return
     with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
         env = {
             **os.environ,
