@@ -115,3 +115,32 @@ class CpuShare:
     def summary(self) -> str:
         with self._lock:
             return " ".join(f"{name} {share:.0f}%" for name, share in self.shares.items())
+
+
+def connections_per_worker(server_pid: int, port: int) -> list[int]:
+    """Established connections to `port` held by each process of the server, most first.
+
+    uvicorn's workers accept from one shared socket, and a keep-alive connection stays with
+    the worker that accepted it: how wrk's connections fell is part of any figure.
+    """
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local_address is HEXIP:HEXPORT; state 01 is ESTABLISHED; field 9 the inode.
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in _descendants(server_pid, _processes()):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        held = sum(1 for link in links if link in inodes)
+        if held:
+            counts.append(held)
+    return sorted(counts, reverse=True)

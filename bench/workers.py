@@ -4,9 +4,11 @@ The real CLI (`rooms serve --workers N`, uvicorn's process manager) on a fresh P
 database (ROOMS_AMQP_URL empty: no relay), seeded like bench/service.py; wrk drives
 GET /rooms/{id}, the filtered list GET /rooms?city=..&limit=20 and POST /rooms against
 one worker, then two, at each connection count, and the table gives req/s, p50, p99,
-non-2xx and where the CPU went during each measurement (bench/cpushare.py: the server's
-processes, PostgreSQL's, wrk's, everything else and idle, in % of one core; 200% is the
-whole 2-core machine). Then the 2/1 throughput ratio per request and connection count.
+non-2xx, how wrk's connections fell between the workers (they accept from one socket and
+keep a connection: 10/0 happens) and where the CPU went during each measurement
+(bench/cpushare.py: the server's processes, PostgreSQL's, wrk's, everything else and idle,
+in % of one core; 200% is the whole 2-core machine). Then the 2/1 throughput ratio per
+request and connection count.
 
 wrk runs one thread: a wrk thread at these rates needs a fraction of a core, and every
 extra thread takes CPU from the server. WORKERS_CONNECTIONS (default "10,32"): 10 as in
@@ -36,7 +38,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cpushare import CpuShare
+from cpushare import CpuShare, connections_per_worker
 from load import Result, ensure_wrk, free_port, wrk
 from service import API_KEY, PAGE, ROOM, database, seed
 
@@ -108,6 +110,12 @@ def measure(
     for count in connections:
         for label, url, post in requests:
             share = CpuShare(server.pid, database_name)
+            split: list[int] = []
+
+            def watch(seconds: int, share: CpuShare = share, split: list[int] = split) -> None:
+                share.sample(seconds)  # returns with wrk's connections still open
+                split.extend(connections_per_worker(server.pid, server.port))
+
             result = wrk(
                 f"workers={workers}",
                 label,
@@ -117,12 +125,13 @@ def measure(
                 api_key=API_KEY if post else None,
                 connections=count,
                 prefix=prefix,
-                during=share.sample,
+                during=watch,
             )
-            results.append((result, share.summary()))
+            where = f"conns {'/'.join(map(str, split)) or '?'}; {share.summary()}"
+            results.append((result, where))
             print(
                 f"workers={workers} c={count} {label}: {result.requests_per_second:.0f} req/s"
-                f" ({share.summary()})",
+                f" ({where})",
                 file=sys.stderr,
             )
     return results
@@ -131,7 +140,7 @@ def measure(
 def report(results: dict[int, list[tuple[Result, str]]], connections: list[int]) -> None:
     print(
         f"\n{'workers':>7} {'conns':>5} {'request':<16} {'req/s':>7} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'non-2xx':>7}  CPU, % of one core"
+        f"{'p99 ms':>7} {'non-2xx':>7}  connections per worker; CPU, % of one core"
     )
     per_key: dict[int, dict[RequestKey, Result]] = {}
     for workers, rows in results.items():
