@@ -46,6 +46,7 @@ BENCHMARKS = (
     "codec.py",
     "mock_events.py",
     "scale.py",
+    "workers.py",
 )
 # The official AsyncAPI JSON Schemas (npm), pinned: asyncapi.yaml is validated against 3.0.0.
 ASYNCAPI_SPECS = "@asyncapi/specs@6.11.1"
@@ -409,10 +410,12 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism, codec vs fastavro."""
+    """Benchmarks: service vs plain Flask, relay vs raw pika, mock vs Prism, codec vs fastavro,
+    the list at 1M rooms vs 10k, `rooms serve --workers 2` vs 1."""
     _install(session, "bench", mock=True)
-    # The benchmarks; bench/load.py and bench/plain_flask_app.py are their plumbing, and
-    # bench/connexion_ceiling_app.py and bench/starlette_sqlite_app.py service.py's references.
+    # The benchmarks; bench/load.py, bench/cpushare.py and bench/plain_flask_app.py are their
+    # plumbing, bench/connexion_ceiling_app.py and bench/starlette_sqlite_app.py service.py's
+    # references. workers.py needs PostgreSQL (BENCH_POSTGRES_URL) and says so without it.
     # wrk comes from Debian (`apt-get install -y wrk`); bench/load.py installs it if it can.
     targets = session.posargs or [str(ROOT / "bench" / name) for name in BENCHMARKS]
     for target in targets:

@@ -10,8 +10,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -112,10 +114,17 @@ def _ms(text: str) -> float:
 
 
 def _run_wrk(
-    url: str, seconds: int, connections: int, post_body: str | None, api_key: str | None
+    url: str,
+    seconds: int,
+    connections: int,
+    post_body: str | None,
+    api_key: str | None,
+    threads: int = 1,
+    prefix: Sequence[str] = (),
 ) -> str:
-    # One wrk thread: on two cores the server under test keeps the other one.
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # One wrk thread by default: on two cores the server under test keeps the other one.
+    # `prefix` runs wrk under another command (`nice -n 19`, `taskset -c 1`).
+    command = [*prefix, "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     with tempfile.TemporaryDirectory() as folder:
         if post_body is not None:
             script = Path(folder) / "post.lua"
@@ -143,10 +152,22 @@ def wrk(
     post_body: str | None = None,
     api_key: str | None = None,
     connections: int = 16,
+    threads: int = 1,
+    prefix: Sequence[str] = (),
+    during: Callable[[int], object] | None = None,
 ) -> Result:
-    """Load `url` for `seconds` after a one-second warm-up; POST bodies get unique urls."""
-    _run_wrk(url, 1, connections, post_body, api_key)
-    output = _run_wrk(url, seconds, connections, post_body, api_key)
+    """Load `url` for `seconds` after a one-second warm-up; POST bodies get unique urls.
+
+    `during(seconds)`, if given, runs in a thread alongside the measured run (a CPU sampler).
+    """
+    _run_wrk(url, 1, connections, post_body, api_key, threads, prefix)
+    watcher = None
+    if during is not None:
+        watcher = threading.Thread(target=during, args=(seconds,), daemon=True)
+        watcher.start()
+    output = _run_wrk(url, seconds, connections, post_body, api_key, threads, prefix)
+    if watcher is not None:
+        watcher.join(timeout=seconds + 5)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
     # Anchored to the distribution's own lines: "90.50%" in the thread stats also ends in 50%.
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]

@@ -40,9 +40,9 @@ def free_port() -> int:
 
 @contextmanager
 def rooms_serve(
-    database_url: str, log_dir: Path, env: Mapping[str, str] | None = None
+    database_url: str, log_dir: Path, env: Mapping[str, str] | None = None, *, workers: int = 1
 ) -> Iterator[RunningService]:
-    """`rooms serve` on `database_url`; waits (bounded) until /health answers."""
+    """`rooms serve --workers N` on `database_url`; waits (bounded) until it listens."""
     port = free_port()
     log = log_dir / f"rooms-serve-{port}.log"
     settings = {
@@ -55,7 +55,10 @@ def rooms_serve(
     }
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [ROOMS, "serve", "--port", str(port)], env=settings, stdout=sink, stderr=sink
+            [ROOMS, "serve", "--port", str(port), "--workers", str(workers)],
+            env=settings,
+            stdout=sink,
+            stderr=sink,
         )
     service = RunningService(process, port, log)
     try:
