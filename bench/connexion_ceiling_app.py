@@ -59,7 +59,8 @@ def _other(**_: Any) -> Any:
 _HANDLERS = {"getRoom": get_room, "listRooms": list_rooms, "createRoom": create_room}
 
 
-def create_app() -> Any:
+def create_app(**options: Any) -> Any:
+    """connexion's defaults, or what `options` set (create_tuned_app)."""
     settings = Settings.from_env()
     app = FlaskApp(
         __name__,
@@ -67,6 +68,7 @@ def create_app() -> Any:
         resolver=Resolver(function_resolver=lambda op: _HANDLERS.get(op, _other)),
         security_map={"apiKey": api_key_handler_factory(settings.api_keys)},
         pythonic_params=True,
+        **options,
     )
     app.add_api(openapi_path().name)
     return app
@@ -83,15 +85,4 @@ def create_tuned_app() -> Any:
 
     from rooms.entrypoints.request_validation import validator_map
 
-    settings = Settings.from_env()
-    app = FlaskApp(
-        __name__,
-        specification_dir=str(openapi_path().parent),
-        resolver=Resolver(function_resolver=lambda op: _HANDLERS.get(op, _other)),
-        security_map={"apiKey": api_key_handler_factory(settings.api_keys)},
-        pythonic_params=True,
-        validator_map=validator_map,
-        jsonifier=Jsonifier(flask.json),
-    )
-    app.add_api(openapi_path().name)
-    return app
+    return create_app(validator_map=validator_map, jsonifier=Jsonifier(flask.json))

@@ -80,13 +80,7 @@ def main() -> None:
     if postgres:  # the Starlette floor speaks SQLite only
         servers.pop(FLOOR, None)
     with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
-        env = {
-            **os.environ,
-            "ROOMS_DATABASE_URL": url,
-            "ROOMS_API_KEYS": API_KEY,
-            "ROOMS_LOG_LEVEL": "WARNING",
-            "ROOMS_AMQP_URL": "",
-        }
+        env = bench_env(url)
         room_id = seed(env)
         body = json.dumps({**ROOM, "url": "https://bench.example/r/"})
         with contextlib.ExitStack() as stack:
@@ -117,6 +111,17 @@ def measure_interleaved(
             for label in labels[shift:] + labels[:shift]:
                 results.append(measure(request, label, urls[label], room_id, body, duration))
     return results
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    """The environment every benchmarked server runs in: `database_url`, a key, no broker."""
+    return {
+        **os.environ,
+        "ROOMS_DATABASE_URL": database_url,
+        "ROOMS_API_KEYS": API_KEY,
+        "ROOMS_LOG_LEVEL": "WARNING",
+        "ROOMS_AMQP_URL": "",
+    }
 
 
 @contextlib.contextmanager

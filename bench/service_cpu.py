@@ -28,7 +28,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from service import API_KEY, CEILING, ROOM, SERVERS, SERVICE, TUNED_CEILING, database, seed
+from service import (
+    API_KEY,
+    CEILING,
+    ROOM,
+    SERVERS,
+    SERVICE,
+    TUNED_CEILING,
+    bench_env,
+    database,
+    seed,
+)
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 APPS = (SERVICE, CEILING, TUNED_CEILING)
@@ -122,14 +132,7 @@ def main() -> None:
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
     postgres = os.environ.get("BENCH_POSTGRES_URL")
     with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
-        os.environ.update(
-            {
-                "ROOMS_DATABASE_URL": url,
-                "ROOMS_API_KEYS": API_KEY,
-                "ROOMS_LOG_LEVEL": "WARNING",
-                "ROOMS_AMQP_URL": "",
-            }
-        )
+        os.environ.update(bench_env(url))  # the apps are built here, from this environment
         room_id = seed(dict(os.environ))
         apps = {label: _load(SERVERS[label]) for label in APPS}
         try:

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cpushare import CpuShare, connections_per_worker
 from load import Result, ensure_wrk, free_port, wrk
-from service import API_KEY, PAGE, ROOM, database, seed
+from service import API_KEY, PAGE, ROOM, bench_env, database, seed
 
 RequestKey = tuple[str, int]  # (request, connections)
 
@@ -178,13 +178,7 @@ def main() -> None:
         print(f"bench/workers.py: skipped, no PostgreSQL at {postgres}", file=sys.stderr)
         return
     with tempfile.TemporaryDirectory() as folder, database(postgres, folder) as url:
-        env = {
-            **os.environ,
-            "ROOMS_DATABASE_URL": url,
-            "ROOMS_API_KEYS": API_KEY,
-            "ROOMS_LOG_LEVEL": "WARNING",
-            "ROOMS_AMQP_URL": "",
-        }
+        env = bench_env(url)
         room_id = seed(env)
         name = url.rsplit("/", 1)[1]  # the database's, to tell its backends from others'
         results = {}
