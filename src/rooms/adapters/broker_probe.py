@@ -23,7 +23,7 @@ HEARTBEAT_SECONDS = 1
 
 
 def amqp_handshake(url: str, exchange: str | None, bound_seconds: float) -> str:
-    """"ok", or why the handshake failed; what fails after it raises (the caller names it)."""
+    """`ok`, or why the handshake failed; what fails after it raises (the caller names it)."""
     parameters = pika.URLParameters(url)
     parameters.connection_attempts = 1  # the next probe is the retry
     parameters.socket_timeout = bound_seconds  # TCP connect

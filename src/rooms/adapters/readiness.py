@@ -86,9 +86,7 @@ class ReadinessChecks:
         # front of one) that accepts connections and never answers: prove it speaks AMQP.
         from rooms.adapters.broker_probe import amqp_handshake
 
-        return {
-            "broker": amqp_handshake(self._amqp_url, self._amqp_exchange, READY_BOUND_SECONDS)
-        }
+        return {"broker": amqp_handshake(self._amqp_url, self._amqp_exchange, READY_BOUND_SECONDS)}
 
 
 def _reported(name: str, check: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
