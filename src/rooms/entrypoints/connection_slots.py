@@ -33,6 +33,10 @@ class ConnectionSlots:
         # Futures of queued requests, oldest first; True hands the waiter a slot.
         self._queue: deque[asyncio.Future[bool]] = deque()
 
+    @property
+    def queued(self) -> int:
+        return len(self._queue)
+
     def admit(self) -> Admission:
         if self.held < self.max_connections:
             self.held += 1
