@@ -162,6 +162,24 @@ def test_connections_past_the_cap_and_its_queue_are_closed_at_once_and_freed_one
             time.sleep(0.1)
 
 
+def test_upgrade_requests_give_their_slots_back(service: RunningService) -> None:
+    """The service speaks no WebSocket: an upgrade request is answered as plain HTTP, and
+    its connection's slot is freed when it closes (a protocol switch would keep it)."""
+    for _ in range(SLOTS + 1):
+        with socket.create_connection(("127.0.0.1", service.port), timeout=5) as sock:
+            sock.sendall(
+                b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                b"Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+            )
+            assert _answered_within(sock, PROMPT_SECONDS)
+    time.sleep(0.3)  # the server has seen them go
+    started = time.monotonic()
+    response, answered = _get(service, "/rooms")
+    assert response.status_code == 200, response.text
+    assert answered - started < PROMPT_SECONDS
+
+
 def test_requests_past_the_in_flight_limit_get_a_503_at_once_and_probes_still_answer(
     service: RunningService, database: Path
 ) -> None:
