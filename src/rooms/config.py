@@ -133,8 +133,13 @@ class ServerLimits:
     body_timeout_seconds: float = 10.0
     # uvicorn counts these two in whole seconds.
     keep_alive_seconds: int = 5
-    # Open connections per worker; past it, new ones are closed at once.
+    # Open connections per worker that hold a slot (are served as usual).
     max_connections: int = 1000
+    # Past the cap, this many more are accepted without a slot: probes are served on them,
+    # other requests queue for a slot. Past both, new connections are closed at once.
+    max_waiting_connections: int = 100
+    # How long a request past the cap waits for a slot before a 503.
+    connection_queue_timeout_seconds: float = 5.0
     # Requests in the application per worker; past it, 503 (the probes are never refused).
     max_in_flight: int = 64
     # On SIGTERM: how long requests in flight (and the relay's batch) may take to finish.
@@ -150,6 +155,12 @@ class ServerLimits:
             body_timeout_seconds=_seconds(env, "ROOMS_BODY_TIMEOUT", 10.0, low=0.1, high=300),
             keep_alive_seconds=_int(env, "ROOMS_KEEP_ALIVE_TIMEOUT", 5, low=1, high=300),
             max_connections=_int(env, "ROOMS_MAX_CONNECTIONS", 1000, low=1, high=100_000),
+            max_waiting_connections=_int(
+                env, "ROOMS_MAX_WAITING_CONNECTIONS", 100, low=0, high=100_000
+            ),
+            connection_queue_timeout_seconds=_seconds(
+                env, "ROOMS_CONNECTION_QUEUE_TIMEOUT", 5.0, low=0.1, high=300
+            ),
             max_in_flight=_int(env, "ROOMS_MAX_IN_FLIGHT", 64, low=1, high=10_000),
             shutdown_seconds=_int(env, "ROOMS_SHUTDOWN_TIMEOUT", 10, low=1, high=600),
         )

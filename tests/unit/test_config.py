@@ -36,6 +36,8 @@ def test_postgres_urls_get_the_psycopg_driver_and_no_auto_migration() -> None:
         ("ROOMS_DB_POOL_TIMEOUT", "soon"),
         ("ROOMS_DB_STATEMENT_TIMEOUT", "0"),
         ("ROOMS_RETRY_AFTER", "0"),
+        ("ROOMS_MAX_WAITING_CONNECTIONS", "-1"),
+        ("ROOMS_CONNECTION_QUEUE_TIMEOUT", "0"),
     ],
 )
 def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
@@ -62,4 +64,16 @@ def test_database_waits_are_bounded_in_low_seconds_by_default() -> None:
     assert (
         Settings.from_env({"ROOMS_DB_STATEMENT_TIMEOUT": "0.25"}).db_timeouts.statement_seconds
         == 0.25
+    )
+
+
+def test_the_connection_queue_is_bounded_by_default_and_configurable() -> None:
+    limits = Settings.from_env({}).limits
+    assert (limits.max_waiting_connections, limits.connection_queue_timeout_seconds) == (100, 5.0)
+    configured = Settings.from_env(
+        {"ROOMS_MAX_WAITING_CONNECTIONS": "0", "ROOMS_CONNECTION_QUEUE_TIMEOUT": "2.5"}
+    ).limits
+    assert (configured.max_waiting_connections, configured.connection_queue_timeout_seconds) == (
+        0,
+        2.5,
     )

@@ -60,6 +60,17 @@ def message_properties(
     )
 
 
+def declare_exchange(channel: BlockingChannel, exchange: str, transport: EventTransport) -> None:
+    """Declare `exchange` as asyncapi.yaml describes it: the relay before publishing, and the
+    readiness check, so that both prove the same thing (a mismatch is a 406 from the broker)."""
+    channel.exchange_declare(
+        exchange,
+        exchange_type=transport.exchange_type,
+        durable=transport.durable,
+        auto_delete=transport.auto_delete,
+    )
+
+
 class AmqpPublisher:
     """One connection and confirm-mode channel, opened on first use and after any failure."""
 
@@ -83,12 +94,7 @@ class AmqpPublisher:
             self.close()
             self._connection = pika.BlockingConnection(self._parameters)
             channel = self._connection.channel()
-            channel.exchange_declare(
-                self._exchange,
-                exchange_type=self._transport.exchange_type,
-                durable=self._transport.durable,
-                auto_delete=self._transport.auto_delete,
-            )
+            declare_exchange(channel, self._exchange, self._transport)
             channel.confirm_delivery()
             self._channel = channel
         return self._channel

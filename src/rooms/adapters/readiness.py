@@ -8,11 +8,9 @@ in time, naming the check that did not.
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from urllib.parse import urlsplit
 
 from injector import inject, singleton
 from sqlalchemy import Engine, func, select
@@ -34,6 +32,7 @@ class ReadinessChecks:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self._engine = engine
         self._amqp_url = settings.amqp_url
+        self._amqp_exchange = settings.amqp_exchange
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ready-check")
         self._running: dict[str, Future[dict[str, str]]] = {}
         # Reentrant: a check that is already done runs its callback in the thread starting it.
@@ -83,12 +82,11 @@ class ReadinessChecks:
 
     def _broker(self) -> dict[str, str]:
         assert self._amqp_url is not None
-        parts = urlsplit(self._amqp_url)
-        default_port = 5671 if parts.scheme == "amqps" else 5672
-        with socket.create_connection(
-            (parts.hostname or "127.0.0.1", parts.port or default_port), READY_BOUND_SECONDS
-        ):
-            return {"broker": "ok"}
+        # A TCP connect alone passed for anything listening, even a broker (or a proxy in
+        # front of one) that accepts connections and never answers: prove it speaks AMQP.
+        from rooms.adapters.broker_probe import amqp_handshake
+
+        return {"broker": amqp_handshake(self._amqp_url, self._amqp_exchange, READY_BOUND_SECONDS)}
 
 
 def _reported(name: str, check: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:

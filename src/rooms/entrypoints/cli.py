@@ -71,6 +71,9 @@ def serve(host: str, port: int, workers: int) -> None:
         # h11 with the bounds uvicorn lacks (head time-out and size, connection cap):
         # see http_protocol. The others are uvicorn's own settings.
         http=BoundedH11Protocol,
+        # The API has no WebSocket. With one, an upgrade would hand the connection to
+        # another protocol that never gives back its slot (http_protocol's cap).
+        ws="none",
         h11_max_incomplete_event_size=limits.max_head_bytes,
         timeout_keep_alive=limits.keep_alive_seconds,
         timeout_graceful_shutdown=limits.shutdown_seconds,
