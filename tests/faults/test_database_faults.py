@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -56,18 +58,79 @@ def _stored(database_url: str, urls: set[str]) -> dict[str, int]:
     return {url: count for url, count in rows if url in urls}
 
 
+Read = tuple[int, float, httpx.Headers, object]  # status, seconds, headers, body
+
+
+@dataclass
+class Through:
+    """What crossed a fault: the writes' answers, the reads' answers, the room they read."""
+
+    writes: list[Answer]
+    began: float  # when the fault began (monotonic)
+    reads: list[Read]
+    room: dict[str, object]
+
+
+@contextmanager
+def _reading(service: RunningService, room_id: str) -> Iterator[list[Read]]:
+    """GET by id and the list from two clients each, until the block ends."""
+    answers: list[Read] = []
+    stop = threading.Event()
+
+    def reader(path: str) -> None:
+        with httpx.Client(base_url=service.url, timeout=30) as http:
+            while not stop.is_set():
+                started = time.monotonic()
+                response = http.get(path)
+                body = response.json() if response.content else None
+                answers.append(
+                    (response.status_code, time.monotonic() - started, response.headers, body)
+                )
+
+    paths = [f"/rooms/{room_id}", "/rooms?limit=5"] * 2
+    threads = [threading.Thread(target=reader, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    try:
+        yield answers
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+
 def _through_a_fault(
     service: RunningService, apply: Callable[[], None], restore: Callable[[], None]
-) -> tuple[list[Answer], float]:
-    """Every answer under load through the fault, and when the fault began (monotonic)."""
-    with Load(service.url) as load:
+) -> Through:
+    """Writes and reads under load through the fault: reads reach the database by their
+    own path (rooms.adapters.room_reads), so an outage must look to them as it does to writes."""
+    with httpx.Client(base_url=service.url, timeout=30) as http:
+        url = f"https://flats.example/listing/{uuid.uuid4().hex}"
+        created = http.post("/rooms", json=room_body(url=url), headers=WRITE_HEADERS)
+    assert created.status_code == 201, created.text
+    room = created.json()
+    with Load(service.url) as load, _reading(service, room["id"]) as reads:
         time.sleep(0.5)
         began = time.monotonic()
         apply()
         time.sleep(FAULT_SECONDS)
         restore()
         time.sleep(0.5)
-    return load.answers, began
+    return Through(load.answers, began, reads, room)
+
+
+def _assert_reads_documented_and_bounded(through: Through) -> None:
+    statuses = {status for status, *_ in through.reads}
+    assert statuses <= {200, 503}, f"undocumented answers to reads under a fault: {statuses}"
+    unavailable = [(headers, body) for status, _, headers, body in through.reads if status == 503]
+    assert unavailable, "the fault never reached a read: this test proved nothing for reads"
+    for headers, body in unavailable:
+        assert headers["content-type"] == "application/problem+json"
+        assert int(headers["retry-after"]) == 3
+        assert isinstance(body, dict)
+        assert body["status"] == 503
+    slowest = max(seconds for _, seconds, *_ in through.reads)
+    assert slowest <= ANSWER_BOUND_SECONDS, f"a read took {slowest:.1f} s"
 
 
 def _assert_documented_and_bounded(answers: list[Answer]) -> list[Answer]:
@@ -85,8 +148,8 @@ def _assert_documented_and_bounded(answers: list[Answer]) -> list[Answer]:
     return unavailable
 
 
-def _assert_recovers(service: RunningService) -> None:
-    """The same process serves writes again within a few seconds of the database's return."""
+def _assert_recovers(service: RunningService, through: Through | None = None) -> None:
+    """The same process serves again within a few seconds of the database's return."""
     deadline = time.monotonic() + 10
     with httpx.Client(base_url=service.url, timeout=10) as http:
         while True:
@@ -95,6 +158,8 @@ def _assert_recovers(service: RunningService) -> None:
                 break
             assert time.monotonic() < deadline, f"never ready again: {ready.json()}"
             time.sleep(0.2)
+        if through is not None:  # and reads the room it read through the fault
+            assert http.get(f"/rooms/{through.room['id']}").json() == through.room
     assert service.process.poll() is None
 
 
@@ -102,9 +167,11 @@ def _assert_recovers(service: RunningService) -> None:
 def test_a_database_outage_is_a_bounded_503_that_leaves_nothing_behind(
     proxied_service: RunningService, db_proxy: TcpProxy, fault_database: str, fault: str
 ) -> None:
-    answers, began = _through_a_fault(proxied_service, getattr(db_proxy, fault), db_proxy.restore)
+    through = _through_a_fault(proxied_service, getattr(db_proxy, fault), db_proxy.restore)
+    answers, began = through.writes, through.began
     unavailable = _assert_documented_and_bounded(answers)
-    _assert_recovers(proxied_service)
+    _assert_reads_documented_and_bounded(through)
+    _assert_recovers(proxied_service, through)
     stored = _stored(fault_database, {a.url for a in answers})
     created = {a.url for a in answers if a.status == 201}
     assert created <= set(stored), "a 201 whose room is not stored"
@@ -127,9 +194,11 @@ def test_cut_connections_are_a_503_and_every_room_has_its_event(
             db_proxy.reset()
             time.sleep(0.2)
 
-    answers, _ = _through_a_fault(proxied_service, cut_repeatedly, db_proxy.restore)
+    through = _through_a_fault(proxied_service, cut_repeatedly, db_proxy.restore)
+    answers = through.writes
     _assert_documented_and_bounded(answers)
-    _assert_recovers(proxied_service)
+    _assert_reads_documented_and_bounded(through)
+    _assert_recovers(proxied_service, through)
     stored = _stored(fault_database, {a.url for a in answers})
     created = {a.url for a in answers if a.status == 201}
     assert created <= set(stored)
@@ -223,75 +292,3 @@ def test_a_write_waiting_on_a_lock_past_the_statement_timeout_is_a_503_that_chan
         after = http.get(f"/rooms/{room_id}")
         assert after.json()["price"] == body["price"]
         assert after.headers["etag"] == created.headers["etag"]
-
-
-def _read_through_a_fault(
-    service: RunningService, room_id: str, apply: Callable[[], None], restore: Callable[[], None]
-) -> list[tuple[int, float, httpx.Headers, object]]:
-    """GET by id and the list from four clients through the fault: (status, s, headers, body)."""
-    answers: list[tuple[int, float, httpx.Headers, object]] = []
-    stop = threading.Event()
-
-    def reader(path: str) -> None:
-        with httpx.Client(base_url=service.url, timeout=30) as http:
-            while not stop.is_set():
-                started = time.monotonic()
-                response = http.get(path)
-                body = response.json() if response.content else None
-                answers.append(
-                    (response.status_code, time.monotonic() - started, response.headers, body)
-                )
-
-    paths = [f"/rooms/{room_id}", "/rooms?limit=5"] * 2
-    threads = [threading.Thread(target=reader, args=(path,)) for path in paths]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(0.5)
-        apply()
-        time.sleep(FAULT_SECONDS)
-        restore()
-        time.sleep(0.5)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
-    return answers
-
-
-@pytest.mark.parametrize("fault", ["refuse", "stall", "reset"])
-def test_reads_through_a_fault_are_a_bounded_503_and_recover(
-    proxied_service: RunningService, db_proxy: TcpProxy, fault: str
-) -> None:
-    # Reads reach the database by their own path (rooms.adapters.room_reads, on the DBAPI
-    # connection): an outage must look to them exactly as it does to writes.
-    with httpx.Client(base_url=proxied_service.url, timeout=30) as http:
-        created = http.post(
-            "/rooms",
-            json=room_body(url=f"https://flats.example/listing/{uuid.uuid4().hex}"),
-            headers=WRITE_HEADERS,
-        )
-    assert created.status_code == 201, created.text
-    room = created.json()
-
-    def cut_repeatedly() -> None:
-        for _ in range(5):
-            db_proxy.reset()
-            time.sleep(0.2)
-
-    apply = cut_repeatedly if fault == "reset" else getattr(db_proxy, fault)
-    answers = _read_through_a_fault(proxied_service, room["id"], apply, db_proxy.restore)
-    statuses = {status for status, *_ in answers}
-    assert statuses <= {200, 503}, f"undocumented answers to reads under a fault: {statuses}"
-    unavailable = [(headers, body) for status, _, headers, body in answers if status == 503]
-    assert unavailable, "the fault never reached a read: this test proved nothing"
-    for headers, body in unavailable:
-        assert headers["content-type"] == "application/problem+json"
-        assert int(headers["retry-after"]) == 3
-        assert isinstance(body, dict)
-        assert body["status"] == 503
-    slowest = max(seconds for _, seconds, *_ in answers)
-    assert slowest <= ANSWER_BOUND_SECONDS, f"a read took {slowest:.1f} s"
-    _assert_recovers(proxied_service)
-    with httpx.Client(base_url=proxied_service.url, timeout=30) as http:
-        assert http.get(f"/rooms/{room['id']}").json() == room
