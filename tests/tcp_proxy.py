@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from typing import Self
+from urllib.parse import urlsplit
 
 
 class TcpProxy:
@@ -24,6 +26,23 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    @classmethod
+    def in_front_of(cls, url: str, default_port: int) -> TcpProxy:
+        """A proxy to the server `url` names (a database's or a broker's)."""
+        parts = urlsplit(url)
+        return cls(parts.hostname or "127.0.0.1", parts.port or default_port)
+
+    def url_for(self, url: str) -> str:
+        """`url`, going through this proxy instead of straight to its server."""
+        parts = urlsplit(url)
+        return url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{self.port}")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def cut(self) -> None:
         """Refuse new connections and break the live ones, as a dead server would."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -37,12 +36,8 @@ def fault_database(postgres_server_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def db_proxy(fault_database: str) -> Iterator[TcpProxy]:
-    parts = urlsplit(fault_database)
-    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
-    try:
+    with TcpProxy.in_front_of(fault_database, 5432) as proxy:
         yield proxy
-    finally:
-        proxy.close()
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +45,6 @@ def proxied_service(
     fault_database: str, db_proxy: TcpProxy, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningService]:
     """`rooms serve` whose every database connection goes through `db_proxy`."""
-    parts = urlsplit(fault_database)
-    proxied = fault_database.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{db_proxy.port}")
+    proxied = db_proxy.url_for(fault_database)
     with rooms_serve(proxied, tmp_path_factory.mktemp("proxied"), FAULT_TIMEOUTS) as service:
         yield service

@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pika
@@ -24,12 +23,8 @@ READY_WITHIN_SECONDS = 1.5
 
 @pytest.fixture
 def broker_proxy(amqp_url: str) -> Iterator[TcpProxy]:
-    broker = urlsplit(amqp_url)
-    proxy = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
-    try:
+    with TcpProxy.in_front_of(amqp_url, 5672) as proxy:
         yield proxy
-    finally:
-        proxy.close()
 
 
 @pytest.fixture
@@ -45,8 +40,7 @@ def exchange(amqp_url: str) -> Iterator[str]:
 def service(
     amqp_url: str, broker_proxy: TcpProxy, exchange: str, tmp_path: Path
 ) -> Iterator[RunningService]:
-    broker = urlsplit(amqp_url)
-    proxied = amqp_url.replace(f"{broker.hostname}:{broker.port}", f"127.0.0.1:{broker_proxy.port}")
+    proxied = broker_proxy.url_for(amqp_url)
     env = {"ROOMS_AMQP_URL": proxied, "ROOMS_AMQP_EXCHANGE": exchange}
     with rooms_serve(f"sqlite:///{tmp_path / 'rooms.sqlite3'}", tmp_path, env) as running:
         yield running

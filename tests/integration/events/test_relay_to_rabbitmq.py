@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import avro.io
 import avro.schema
@@ -138,9 +137,8 @@ def test_every_change_through_the_api_arrives_and_decodes_to_what_the_api_answer
 def test_a_broker_outage_loses_nothing(
     db_app: RoomsApp, api: TestClient, amqp_url: str, queue: Queue, exchange: str
 ) -> None:
-    broker = urlsplit(amqp_url)
-    proxy = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
-    proxied = amqp_url.replace(f"{broker.hostname}:{broker.port}", f"127.0.0.1:{proxy.port}")
+    proxy = TcpProxy.in_front_of(amqp_url, 5672)
+    proxied = proxy.url_for(amqp_url)
     relay = OutboxRelay(
         db_app.injector.get(Engine),
         AmqpPublisher(proxied, exchange=exchange),
