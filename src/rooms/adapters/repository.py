@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy import Connection, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -85,10 +85,10 @@ def _row_values(room: Room) -> dict[str, Any]:
     }
 
 
-# Built once, executed with the row's values: SQLAlchemy then finds their compiled form in
-# its cache, where `.values(...)` made a new statement, and a new cache key, per insert.
-_INSERT = insert(rooms)
-# SQLAlchemy keeps an INSERT's row count only when asked (preserve_rowcount): 0 is a conflict.
+# Built once per dialect (the two rooms runs on), executed with the row's values: SQLAlchemy
+# then finds their compiled form in its cache, where `.values(...)` made a new statement, and
+# a new cache key, per insert. It keeps an INSERT's row count only when asked
+# (preserve_rowcount): 0 is a conflict.
 _INSERT_UNLESS_URL_TAKEN = {
     name: insert_of(rooms)
     .on_conflict_do_nothing(index_elements=["url"])
@@ -113,9 +113,8 @@ class SqlRoomRepository(AbstractRoomRepository):
         # ON CONFLICT leaves the unit of work's transaction usable after a duplicate url
         # without a savepoint's two extra round trips; a concurrent insert of the same url
         # is waited for, and counts as a conflict once it commits.
-        statement = _INSERT_UNLESS_URL_TAKEN.get(self._connection.dialect.name, _INSERT)
-        result = self._connection.execute(statement, _row_values(room))
-        if statement is not _INSERT and result.rowcount == 0:
+        statement = _INSERT_UNLESS_URL_TAKEN[self._connection.dialect.name]
+        if self._connection.execute(statement, _row_values(room)).rowcount == 0:
             raise DuplicateRoomUrl(room.url)
 
     def _get(self, room_id: uuid.UUID) -> Room | None:
