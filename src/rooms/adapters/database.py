@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
 
 from rooms.adapters.bounded_connections import bound_round_trips
 from rooms.adapters.sqlite_checkpointer import SAFETY_NET_PAGES, start_checkpointer
@@ -91,15 +89,8 @@ def _sqlite_engine(url: str, timeouts: DatabaseTimeouts) -> Engine:
             return
         gate.enter(connection)
         try:
-            # Straight to sqlite3: through exec_driver_sql this BEGIN cost a tenth of a
-            # create's CPU. busy_timeout bounds it; its error is wrapped as Core would.
-            connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:  # another process kept the lock past busy_timeout
-            gate.leave(connection)
-            raise DBAPIError.instance(
-                "BEGIN IMMEDIATE", None, error, sqlite3.Error, dialect=engine.dialect
-            ) from error
-        except BaseException:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:  # another process kept the lock past busy_timeout
             gate.leave(connection)
             raise
 

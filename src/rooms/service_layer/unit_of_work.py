@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import weakref
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -16,19 +15,6 @@ from rooms.domain.events import DomainEvent
 from rooms.service_layer.event_encoding import EventEncoder
 
 _OUTBOX_INSERT = insert(outbox)
-_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-
-
-def _writer(engine: Engine) -> Engine:
-    """`engine` for writes, its options set once rather than on every connection.
-
-    SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
-    transaction never fails to upgrade when another writer got in between.
-    """
-    writer = _WRITERS.get(engine)
-    if writer is None:
-        writer = _WRITERS[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
-    return writer
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -88,7 +74,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # transaction to open here, and no Core connection (room_reads says why).
             self.rooms = room_reads.PooledRoomReads(room_reads.for_engine(self._engine))
             return
-        connection = _writer(self._engine).connect()
+        # SQLite: take the write lock up front (BEGIN IMMEDIATE), so a read-then-write
+        # transaction never fails to upgrade when another writer got in between.
+        connection = self._engine.connect().execution_options(sqlite_begin="IMMEDIATE")
         try:
             connection.begin()
         except BaseException:  # no transaction: the connection goes back to the pool now
